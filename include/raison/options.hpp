@@ -1,0 +1,36 @@
+// The plain options every stage reads. The CLI fills it; the library never sees the command line.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace raison {
+
+enum class ElfReaderKind {
+  Direct,  // pread of just what the loader reads: headers, PT_INTERP, PT_DYNAMIC, its strings, notes
+  Lief,    // LIEF 0.9 parses the whole file
+};
+
+struct Options {
+  // Paths inside the root that start the closure.
+  std::vector<std::string> seeds;
+  // Analyzers to run: "elf" (ELF + dynamic loader). Empty means all.
+  std::set<std::string> analyzers;
+  // Environment the program runs with, as "KEY=VALUE" (LD_LIBRARY_PATH is read by the loader rules).
+  std::map<std::string, std::string> env;
+  // glibc-hwcaps subdirectories the loader searches, highest priority first. Unset: the host's own
+  // levels when the root's architecture is the host's (x86-64-v4/v3/v2 as this CPU supports), else none.
+  std::optional<std::vector<std::string>> hwcaps;
+  // Legacy (glibc < 2.37) hwcap subdirectories, e.g. {"tls","haswell","avx512_1","x86_64"}. Unset: the
+  // host's when the root's architecture is the host's, else {"tls"}.
+  std::optional<std::vector<std::string>> legacy_hwcaps;
+  // AT_PLATFORM, substituted for $PLATFORM. Unset: the host's for the host's architecture.
+  std::optional<std::string> platform;
+  // How ELF files are read.
+  ElfReaderKind elf_reader = ElfReaderKind::Direct;
+};
+
+}  // namespace raison

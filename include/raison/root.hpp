@@ -1,0 +1,95 @@
+// A root is the filesystem tree raison analyses: a directory, or an image unpacked into one.
+// Every lookup is resolved *inside* the root, as openat2(RESOLVE_IN_ROOT) would: an absolute symlink
+// target "/x" means ROOT/x, ".." never climbs above ROOT, and a chain of more than 40 links is an
+// error. Nothing in a root is ever executed, and nothing outside it is ever read.
+#pragma once
+
+#include <sys/types.h>
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace raison {
+
+// A file's identity: two paths to one file (hardlinks, or a path through a symlinked directory) are
+// one file.
+struct FileId {
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+  auto operator<=>(const FileId&) const = default;
+};
+
+enum class FileType { Regular, Directory, Symlink, Other };
+
+struct Stat {
+  FileId id;
+  FileType type = FileType::Other;
+  std::uint32_t mode = 0;  // full st_mode, type bits included
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::uint64_t size = 0;
+  std::uint64_t nlink = 1;
+  std::int64_t mtime = 0;  // seconds
+};
+
+// The result of resolving a path inside a root.
+struct Resolved {
+  std::string path;                // canonical absolute path inside the root: no ".", "..", or links
+  bool exists = false;             // false: `path` is where the lookup stopped (ENOENT or ENOTDIR)
+  Stat stat;                       // of `path`, valid when exists
+  std::vector<std::string> links;  // canonical paths of the symlinks followed, in the order met
+};
+
+// What an image's config says about how its program runs (empty for a plain directory).
+struct ImageConfig {
+  std::vector<std::string> env;         // "KEY=VALUE"
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string working_dir;
+  std::string user;
+};
+
+class Root {
+ public:
+  virtual ~Root() = default;
+
+  // "directory /srv/rootfs", "image oci:/x:latest"; used in messages.
+  virtual std::string describe() const = 0;
+
+  // Resolves `path` (absolute, or relative to "/") inside the root. With follow_last=false a final
+  // symlink is returned itself (lstat semantics). Throws Error on a loop (more than 40 links).
+  Resolved resolve(std::string_view path, bool follow_last = true) const;
+
+  // Primitive operations on canonical paths (as returned by resolve). They never follow a symlink.
+  virtual std::optional<Stat> lstat(const std::string& canonical) const = 0;
+  virtual std::string readlink(const std::string& canonical) const = 0;
+  // Opens a regular file for reading (O_RDONLY|O_NOFOLLOW|O_CLOEXEC); throws Error on failure.
+  virtual int open_read(const std::string& canonical) const = 0;
+  // Entry names of a directory, sorted; throws Error on failure.
+  virtual std::vector<std::string> list_dir(const std::string& canonical) const = 0;
+  // The value of extended attribute `name`, if the file has it.
+  virtual std::optional<std::string> xattr(const std::string& canonical, const char* name) const = 0;
+
+  // Image metadata, or nullptr for a plain directory.
+  virtual const ImageConfig* image_config() const { return nullptr; }
+
+ private:
+  mutable std::unordered_map<std::string, Resolved> resolve_cache_[2];
+};
+
+// A directory on this machine as a root. Throws Error if it is not a directory.
+std::unique_ptr<Root> open_directory_root(const std::string& dir);
+
+// Helpers for canonical paths.
+std::string parent_path(std::string_view canonical);  // "/usr/lib/x" -> "/usr/lib"; "/" -> "/"
+std::string base_name(std::string_view path);          // "/usr/lib/x" -> "x"
+std::string join_path(std::string_view dir, std::string_view name);
+
+}  // namespace raison

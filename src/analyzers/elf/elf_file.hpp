@@ -1,0 +1,56 @@
+// What the dynamic loader needs to know about one ELF file, and the readers that extract it.
+// This is the only interface between ELF bytes and the loader rules: how a file is read (our pread
+// reader or LIEF) can change without touching the rules.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "raison/options.hpp"
+
+namespace raison::elf {
+
+struct Note {
+  std::string owner;   // e.g. "FDO", "GNU"
+  std::uint32_t type;  // e.g. 0x407c0c0a for FDO dlopen metadata
+  std::string desc;    // raw descriptor bytes
+};
+
+struct ElfInfo {
+  std::uint8_t elf_class = 0;   // ELFCLASS32 (1) or ELFCLASS64 (2)
+  std::uint8_t data = 0;        // ELFDATA2LSB (1) or ELFDATA2MSB (2)
+  std::uint8_t osabi = 0;
+  std::uint16_t type = 0;       // ET_EXEC, ET_DYN, ...
+  std::uint16_t machine = 0;    // EM_X86_64, EM_AARCH64, ...
+  bool has_dynamic = false;     // has PT_DYNAMIC (false: statically linked)
+  std::string interp;           // PT_INTERP, empty if none
+  std::vector<std::string> needed;  // DT_NEEDED, in order
+  std::string soname;               // DT_SONAME
+  std::optional<std::string> rpath;    // DT_RPATH, raw (colon-separated, unexpanded)
+  std::optional<std::string> runpath;  // DT_RUNPATH, raw
+  std::uint64_t flags = 0;    // DT_FLAGS
+  std::uint64_t flags_1 = 0;  // DT_FLAGS_1 (DF_1_NODEFLIB = 0x800)
+  // Notes with owner "FDO" (from PT_NOTE segments and SHT_NOTE sections, each note once).
+  std::vector<Note> notes;
+};
+
+// True if the first bytes are the ELF magic.
+bool has_elf_magic(std::string_view first_bytes);
+
+// Reads the loader-relevant parts of the ELF file open on `fd` (size `size` bytes).
+// Returns nullopt if the file is not ELF (no magic). Throws raison::Error, with the cause only (the
+// caller adds the file name), if it is ELF but truncated or malformed: every offset and size is
+// checked against the file size before it is used.
+std::optional<ElfInfo> read_elf(int fd, std::uint64_t size, ElfReaderKind reader);
+
+// The two readers behind read_elf.
+std::optional<ElfInfo> read_elf_direct(int fd, std::uint64_t size);
+std::optional<ElfInfo> read_elf_lief(int fd, std::uint64_t size);
+
+// "x86_64", "aarch64", "i386", ... for messages and ld.so.cache flags; "machine N" if unknown.
+std::string machine_name(std::uint16_t machine);
+
+}  // namespace raison::elf
