@@ -14,9 +14,16 @@ enum class ElfReaderKind {
   Lief,    // LIEF 0.9 parses the whole file
 };
 
+// How strongly a runtime needs a file it loads without declaring it (the levels of the freedesktop
+// ELF dlopen metadata, used for rules too).
+enum class Priority { Required = 0, Recommended = 1, Suggested = 2 };
+
 struct Options {
   // Paths inside the root that start the closure.
   std::vector<std::string> seeds;
+  // Paths or globs inside the root kept as they are (a directory keeps its whole tree); each is also
+  // analysed like a seed.
+  std::vector<std::string> keep;
   // Analyzers to run: "elf" (ELF + dynamic loader). Empty means all.
   std::set<std::string> analyzers;
   // Environment the program runs with, as "KEY=VALUE" (LD_LIBRARY_PATH is read by the loader rules).
@@ -31,6 +38,10 @@ struct Options {
   std::optional<std::string> platform;
   // How ELF files are read.
   ElfReaderKind elf_reader = ElfReaderKind::Direct;
+  // Optional loads (rules, .note.dlopen) are kept up to this priority.
+  Priority priority = Priority::Recommended;
+  // Rules files added to the built-in rules (--rules).
+  std::vector<std::string> rules_files;
 };
 
 }  // namespace raison

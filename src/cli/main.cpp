@@ -1,1 +1,113 @@
-int main() { return 0; }
+// raison's command line: parse, run the subcommand, turn errors into one line and an exit code.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "raison/error.hpp"
+
+namespace {
+
+// The options that decide a closure, shared by `closure` and `why`.
+void add_analysis_options(CLI::App* cmd, raison::Options& o, std::vector<std::string>& env,
+                          std::vector<std::string>& analyzers, std::string& hwcaps, std::string& legacy,
+                          std::string& reader) {
+  cmd->add_option("-s,--seed", o.seeds, "A program or file inside the root that starts the closure (repeatable)");
+  cmd->add_option("--keep", o.keep, "A path or glob inside the root to keep as it is; a directory keeps its tree (repeatable)");
+  cmd->add_option("--analyzers", analyzers, "Analyzers to run, comma-separated (default: all; 'elf': ELF and loader only)")
+      ->delimiter(',');
+  cmd->add_option("--env", env, "KEY=VALUE of the program's environment (LD_LIBRARY_PATH) (repeatable)");
+  cmd->add_option("--hwcaps", hwcaps, "glibc-hwcaps subdirectories, highest priority first, comma-separated, or 'none' "
+                                      "(default: this CPU's for a root of this architecture)");
+  cmd->add_option("--legacy-hwcaps", legacy, "legacy hwcap subdirectory names (glibc < 2.37), comma-separated, or 'none'");
+  cmd->add_option("--platform", o.platform, "AT_PLATFORM, substituted for $PLATFORM");
+  cmd->add_option("--rules", o.rules_files, "A rules file (JSON, schema in the README) added to the built-in rules (repeatable)");
+  cmd->add_option("--priority,--dlopen-priority", o.priority,
+                  "Keep optional loads (rules, .note.dlopen) up to this level: required, recommended (default) or suggested")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, raison::Priority>{
+          {"required", raison::Priority::Required},
+          {"recommended", raison::Priority::Recommended},
+          {"suggested", raison::Priority::Suggested}}));
+  cmd->add_option("--elf-reader", reader, "How ELF files are read: direct (default) or lief")
+      ->check(CLI::IsMember({"direct", "lief"}));
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  if (s == "none") return out;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = s.find(',', i);
+    if (j == std::string::npos) j = s.size();
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+void finish_options(raison::Options& o, const std::vector<std::string>& env, const std::vector<std::string>& analyzers,
+                    const std::string& hwcaps, const std::string& legacy, const std::string& reader) {
+  for (const auto& kv : env) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) throw CLI::ValidationError("--env", "expected KEY=VALUE, got '" + kv + "'");
+    o.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  o.analyzers.insert(analyzers.begin(), analyzers.end());
+  if (!hwcaps.empty()) o.hwcaps = split_list(hwcaps);
+  if (!legacy.empty()) o.legacy_hwcaps = split_list(legacy);
+  o.elf_reader = reader == "lief" ? raison::ElfReaderKind::Lief : raison::ElfReaderKind::Direct;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace raison::cli;
+  CLI::App app{"raison: explain every file of a root, and build roots that hold only what they need"};
+  app.require_subcommand(1);
+  std::vector<std::string> env, analyzers;
+  std::string hwcaps, legacy, reader = "direct";
+
+  ClosureArgs c;
+  auto* closure = app.add_subcommand("closure", "Compute what the seeds need; list it, or write it as a minimal root");
+  closure->add_option("ROOT", c.root, "The root: a directory")->required();
+  add_analysis_options(closure, c.options, env, analyzers, hwcaps, legacy, reader);
+  closure->add_flag("--list", c.list, "Print the kept paths (files and symlinks), sorted, one per line");
+  closure->add_flag("--list-loaded", c.list_loaded, "Print ENTRY<TAB>OBJECT for every object the loader maps for each ELF entry point");
+  closure->add_option("-o,--output", c.out, "Write the minimal root to this directory (and OUT.manifest.json)");
+  closure->add_option("--manifest", c.manifest, "Write the manifest here (default with -o: OUT.manifest.json)");
+  closure->add_flag("-f,--force", c.force, "Replace an existing non-empty output directory");
+  closure->add_flag("-q,--quiet", c.quiet, "No summary line");
+
+  WhyArgs w;
+  auto* why = app.add_subcommand("why", "Print the chain of reasons from a seed to PATH");
+  why->add_option("SOURCE", w.source, "A root (with the closure's --seed options) or a manifest")->required();
+  why->add_option("PATH", w.path, "The path inside the root")->required();
+  add_analysis_options(why, w.options, env, analyzers, hwcaps, legacy, reader);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kOk : kUsage;
+  }
+  try {
+    if (closure->parsed()) {
+      finish_options(c.options, env, analyzers, hwcaps, legacy, reader);
+      if (c.options.seeds.empty()) {
+        fmt::print(stderr, "raison: closure needs at least one --seed\n");
+        return kUsage;
+      }
+      return run_closure(c);
+    }
+    finish_options(w.options, env, analyzers, hwcaps, legacy, reader);
+    return run_why(w);
+  } catch (const CLI::Error& e) {
+    fmt::print(stderr, "raison: {}\n", e.what());
+    return kUsage;
+  } catch (const raison::Error& e) {
+    fmt::print(stderr, "raison: {}\n", e.what());
+    return kInputError;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "raison: {}\n", e.what());
+    return kInputError;
+  }
+}

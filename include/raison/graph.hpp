@@ -1,0 +1,72 @@
+// The closure graph: vertices are files of the root (identified by device and inode, so two paths to
+// one file are one vertex), edges are reasons ("FROM needs TO because R"). Vertex 0 is the synthetic
+// source every seed hangs from; the closure is what it reaches, and `why` is a shortest path from it.
+#pragma once
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "raison/reason.hpp"
+#include "raison/root.hpp"
+
+namespace raison {
+
+struct FileNode {
+  std::string path;                // the first canonical path the file was reached by
+  std::vector<std::string> names;  // every path it was reached by (hardlinks), path first
+  Stat stat;
+};
+
+struct ReasonEdge {
+  Reason reason;
+};
+
+class Graph {
+ public:
+  using Impl = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, FileNode, ReasonEdge>;
+  using Vertex = Impl::vertex_descriptor;
+
+  Graph();
+
+  // The synthetic source of all seeds (not a file).
+  Vertex source() const { return 0; }
+
+  // The vertex of the file at canonical `path` with `stat`, added if new. A second path with the same
+  // (dev, ino) is recorded as another name of the same vertex. Returns {vertex, added}.
+  std::pair<Vertex, bool> add_file(const std::string& path, const Stat& stat);
+
+  // Adds FROM -> TO with reason R unless the same reason is already on that edge. Returns true if added.
+  bool add_edge(Vertex from, Vertex to, Reason reason);
+
+  std::optional<Vertex> find(const std::string& path) const;
+  const FileNode& node(Vertex v) const { return g_[v]; }
+  std::size_t vertex_count() const { return boost::num_vertices(g_); }
+
+  // The reasons that point at v (its in-edges), sorted.
+  std::vector<Reason> reasons_of(Vertex v) const;
+
+  // Vertices reachable from the source (excluding it), in vertex order.
+  std::vector<Vertex> closure() const;
+
+  // A shortest chain source -> ... -> v as the list of edges' (from, to, reason), empty if v is not
+  // reachable.
+  struct Hop {
+    Vertex from, to;
+    Reason reason;
+  };
+  std::vector<Hop> why(Vertex v) const;
+
+  const Impl& impl() const { return g_; }
+
+ private:
+  Impl g_;
+  std::map<FileId, Vertex> by_id_;
+  std::map<std::string, Vertex> by_path_;
+};
+
+}  // namespace raison

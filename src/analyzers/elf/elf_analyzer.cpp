@@ -1,0 +1,65 @@
+// The ELF analyzer: an ELF entry point with a PT_INTERP or PT_DYNAMIC gets its loader simulated, by
+// glibc's rules unless its interpreter is musl's (ld-musl-*.so.1) or, for a library without one, it
+// links musl's libc.so.
+#include "analyzers/elf/elf_analyzer.hpp"
+
+#include "analyzers/elf/loader.hpp"
+
+namespace raison::elf {
+
+namespace {
+
+bool is_musl(const ElfInfo& e) {
+  if (!e.interp.empty()) return base_name(e.interp).rfind("ld-musl-", 0) == 0;
+  for (const auto& n : e.needed)
+    if (n == "libc.so") return true;
+  return false;
+}
+
+class ElfAnalyzer final : public Analyzer, public LibraryLoader {
+ public:
+  explicit ElfAnalyzer(ElfReaderKind reader) : state_(reader) {}
+  std::string_view name() const override { return "elf"; }
+
+  void on_entry(Context& ctx, Graph::Vertex v) override {
+    const FileNode& n = ctx.graph().node(v);
+    if (n.stat.type != FileType::Regular) return;
+    const ElfInfo* info = state_.elf.get(ctx, n.path, n.stat);
+    if (!info || (!info->has_dynamic && info->interp.empty())) return;  // not ELF, or static
+    Session s(ctx, state_, v, *info);
+    if (is_musl(*info))
+      run_musl_loader(s);
+    else
+      run_glibc_loader(s);
+  }
+
+  LibraryLoader* library_loader() override { return this; }
+
+  // dlopen(NAME) from FROM searches as FROM's own DT_NEEDED would, minus the names already loaded.
+  std::optional<Resolved> find_library(Context& ctx, Graph::Vertex from, const std::string& name, std::string& how,
+                                       std::vector<std::string>& tried) override {
+    const FileNode& n = ctx.graph().node(from);
+    const ElfInfo* info = n.stat.type == FileType::Regular ? state_.elf.get(ctx, n.path, n.stat) : nullptr;
+    if (!info) {
+      tried.push_back("(" + n.path + " is not an ELF file)");
+      return std::nullopt;
+    }
+    Session s(ctx, state_, from, *info);
+    auto found = is_musl(*info) ? musl_dlopen_search(s, name) : glibc_dlopen_search(s, name);
+    tried = s.tried;
+    if (!found) return std::nullopt;
+    how = found->how;
+    return found->file;
+  }
+
+ private:
+  ElfState state_;
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> make_elf_analyzer() {
+  return std::make_unique<ElfAnalyzer>(ElfReaderKind::Direct);
+}
+
+}  // namespace raison::elf

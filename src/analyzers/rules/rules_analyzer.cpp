@@ -1,0 +1,112 @@
+// The rules analyzer: when a kept file matches a rule's "when" glob, keep what the rule names (globs
+// expanded inside the root), dlopen its libraries from that file, and load the NSS and gconv modules
+// the root's own configuration names. Each rule fires once per triggering file.
+#include <unistd.h>
+
+#include <set>
+
+#include "analyzers/rules/rules.hpp"
+#include "input/glob.hpp"
+#include "raison/error.hpp"
+
+namespace raison::rules {
+
+namespace {
+
+std::string read_small(const Root& root, const std::string& canonical) {
+  int fd = root.open_read(canonical);
+  std::string text;
+  char buf[8192];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0 && text.size() < (1u << 20)) text.append(buf, size_t(n));
+  ::close(fd);
+  if (n < 0) throw_errno(canonical);
+  return text;
+}
+
+class RulesAnalyzer final : public Analyzer {
+ public:
+  explicit RulesAnalyzer(std::vector<Rule> rules) : rules_(std::move(rules)) {}
+  std::string_view name() const override { return "rules"; }
+
+  void on_file(Context& ctx, Graph::Vertex v) override {
+    if (ctx.graph().node(v).stat.type == FileType::Directory) return;
+    // A copy: firing a rule adds vertices, which moves the graph's nodes.
+    const std::string path = ctx.graph().node(v).path;
+    for (const auto& rule : rules_) {
+      if (int(rule.priority) > int(ctx.options.priority)) continue;
+      for (const auto& w : rule.when) {
+        if (!glob_match(w, path)) continue;
+        if (fired_.insert({rule.name, path}).second) fire(ctx, rule, v, path, w);
+        break;
+      }
+    }
+  }
+
+ private:
+  void fire(Context& ctx, const Rule& rule, Graph::Vertex v, const std::string& path, const std::string& when) {
+    const std::string why = "rule " + rule.name + " (" + rule.source + "), as " + path + " matches " + when;
+    for (const auto& pattern : rule.keep)
+      expand(ctx, pattern, [&](const std::string& match) {
+        ctx.reach(match, Reason{rule.entry ? ReasonKind::Keep : ReasonKind::Data, "rules", path, why + ": keeps " + pattern});
+      });
+    for (const auto& lib : rule.dlopen)
+      ctx.dlopen(v, lib, Reason{ReasonKind::Dlopen, "rules", path, "dlopen " + lib + " by " + why},
+                 rule.priority == Priority::Required ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note);
+    if (!rule.nsswitch.empty()) nsswitch(ctx, rule, v, path, why);
+    if (rule.gconv) gconv(ctx, v, path, why);
+  }
+
+  // NSS: every service of nsswitch.conf is libnss_SERVICE.so.2, dlopen'ed by libc. glibc >= 2.34 has
+  // "files" and "dns" built in; an older libc (libc.so.6 a link to libc-2.NN.so) loads them too.
+  void nsswitch(Context& ctx, const Rule& rule, Graph::Vertex v, const std::string& path, const std::string& why) {
+    auto conf = ctx.root.resolve(rule.nsswitch);
+    if (!conf.exists || conf.stat.type != FileType::Regular) return;
+    std::string text;
+    try {
+      text = read_small(ctx.root, conf.path);
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, conf.path, e.what());
+      return;
+    }
+    bool builtin_files_dns = true;
+    if (auto l = ctx.root.resolve(path, false); l.exists && l.stat.type == FileType::Symlink) {
+      std::string target = base_name(ctx.root.readlink(l.path));
+      int minor = 0;
+      if (std::sscanf(target.c_str(), "libc-2.%d.so", &minor) == 1 && minor < 34) builtin_files_dns = false;
+    }
+    for (const auto& service : nss_services(text)) {
+      if (builtin_files_dns && (service == "files" || service == "dns")) continue;
+      std::string lib = "libnss_" + service + ".so.2";
+      ctx.dlopen(v, lib, Reason{ReasonKind::Dlopen, "rules", path, "dlopen " + lib + ": NSS service '" + service + "' in " + rule.nsswitch + " (" + why + ")"},
+                 // glibc skips a service whose module is missing, as "unavailable".
+                 Diagnostic::Severity::Note);
+    }
+  }
+
+  // gconv: converters are loaded by name from the directory of gconv-modules; keep them all.
+  void gconv(Context& ctx, Graph::Vertex, const std::string& path, const std::string& why) {
+    for (const char* pattern : {"/usr/lib/*/gconv/*.so", "/usr/lib/gconv/*.so", "/usr/lib64/gconv/*.so"})
+      expand(ctx, pattern, [&](const std::string& match) {
+        ctx.reach(match, Reason{ReasonKind::Dlopen, "rules", path, "gconv converter, loaded by iconv_open (" + why + ")"});
+      });
+  }
+
+  template <typename Fn>
+  void expand(Context& ctx, const std::string& pattern, Fn fn) {
+    glob_root(ctx.root, pattern, fn, [&](const std::string& path, const std::string& error) {
+      ctx.diagnose(Diagnostic::Severity::Error, path, error);
+    });
+  }
+
+  std::vector<Rule> rules_;
+  std::set<std::pair<std::string, std::string>> fired_;
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> make_rules_analyzer(std::vector<Rule> rules) {
+  return std::make_unique<RulesAnalyzer>(std::move(rules));
+}
+
+}  // namespace raison::rules

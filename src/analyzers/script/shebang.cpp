@@ -1,0 +1,106 @@
+// The script analyzer: a script that is run (an entry point) needs the interpreter its "#!" line
+// names, as the kernel's binfmt_script finds it; "#!/usr/bin/env NAME" also needs NAME as env finds
+// it through PATH (the image's, else --env PATH, else the usual default).
+#include "analyzers/script/shebang.hpp"
+
+#include <unistd.h>
+
+#include "raison/error.hpp"
+
+namespace raison::script {
+
+std::optional<Shebang> parse_shebang(std::string_view head) {
+  if (head.substr(0, 2) != "#!") return std::nullopt;
+  head.remove_prefix(2);
+  // The kernel reads the first line (at most 256 bytes in Linux >= 5.1), splits off the
+  // interpreter at the first blank, and passes the rest, trimmed, as one argument.
+  size_t nl = head.find('\n');
+  std::string_view line = head.substr(0, nl);
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+  while (!line.empty() && (blank(line.back()) || line.back() == '\r')) line.remove_suffix(1);
+  if (line.empty()) return std::nullopt;
+  Shebang s;
+  size_t i = 0;
+  while (i < line.size() && !blank(line[i])) ++i;
+  s.interpreter = std::string(line.substr(0, i));
+  while (i < line.size() && blank(line[i])) ++i;
+  s.argument = std::string(line.substr(i));
+  return s;
+}
+
+namespace {
+
+std::string search_path(const Context& ctx) {
+  if (auto it = ctx.options.env.find("PATH"); it != ctx.options.env.end()) return it->second;
+  if (const ImageConfig* c = ctx.root.image_config())
+    for (const auto& kv : c->env)
+      if (kv.rfind("PATH=", 0) == 0) return kv.substr(5);
+  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
+
+class ScriptAnalyzer final : public Analyzer {
+ public:
+  std::string_view name() const override { return "script"; }
+
+  void on_entry(Context& ctx, Graph::Vertex v) override {
+    const FileNode& n = ctx.graph().node(v);
+    if (n.stat.type != FileType::Regular) return;
+    std::string head(256, '\0');
+    try {
+      int fd = ctx.root.open_read(n.path);
+      ssize_t got = ::pread(fd, head.data(), head.size(), 0);
+      ::close(fd);
+      if (got < 0) throw_errno(n.path);
+      head.resize(size_t(got));
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, n.path, e.what());
+      return;
+    }
+    auto sb = parse_shebang(head);
+    if (!sb) return;
+    const std::string path = n.path;
+    Reason r{ReasonKind::Shebang, "script", path, "#!" + sb->interpreter + (sb->argument.empty() ? "" : " " + sb->argument)};
+    if (!ctx.reach(sb->interpreter, r)) {
+      ctx.diagnose(Diagnostic::Severity::Incomplete, path, "interpreter " + sb->interpreter + " does not exist in the root");
+      return;
+    }
+    // env runs the program named by its first argument through PATH ("env -S" splits the rest).
+    if (base_name(sb->interpreter) == "env" && !sb->argument.empty()) {
+      std::string arg = sb->argument;
+      if (arg.rfind("-S", 0) == 0) arg = arg.substr(2);
+      while (!arg.empty() && (arg[0] == ' ' || arg[0] == '\t')) arg.erase(0, 1);
+      std::string program = arg.substr(0, arg.find_first_of(" \t"));
+      if (program.empty() || program[0] == '-') return;
+      if (program.find('/') != std::string::npos) {
+        ctx.reach(program, Reason{ReasonKind::Shebang, "script", path, "#!" + sb->interpreter + " " + sb->argument});
+        return;
+      }
+      std::string dirs = search_path(ctx);
+      std::string tried;
+      for (size_t i = 0; i <= dirs.size();) {
+        size_t j = dirs.find(':', i);
+        if (j == std::string::npos) j = dirs.size();
+        std::string dir = dirs.substr(i, j - i);
+        i = j + 1;
+        if (dir.empty()) continue;
+        std::string candidate = join_path(dir, program);
+        tried += (tried.empty() ? "" : ", ") + candidate;
+        auto res = ctx.root.resolve(candidate);
+        if (res.exists && res.stat.type == FileType::Regular && (res.stat.mode & 0111)) {
+          ctx.reach(candidate, Reason{ReasonKind::Shebang, "script", path,
+                                      "#!" + sb->interpreter + " " + sb->argument + ": " + program + " found in PATH at " + candidate});
+          return;
+        }
+      }
+      ctx.diagnose(Diagnostic::Severity::Incomplete, path, "#!" + sb->interpreter + " " + program + ": " + program +
+                                                              " not found in PATH; tried: " + tried);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> make_script_analyzer() { return std::make_unique<ScriptAnalyzer>(); }
+
+}  // namespace raison::script

@@ -1,0 +1,40 @@
+// The subcommands, each a list of the pipeline's stages: open the root, analyze, emit. They take the
+// parsed command line and return the process exit code (documented in the README).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "raison/options.hpp"
+
+namespace raison::cli {
+
+enum Exit : int {
+  kOk = 0,           // complete
+  kIncomplete = 1,   // something needed was not found; outputs were still written
+  kUsage = 2,        // bad command line
+  kInputError = 3,   // an input could not be read, or an output could not be written
+  kNotInClosure = 4, // `why`: the path is not in the closure
+};
+
+struct ClosureArgs {
+  std::string root;
+  Options options;
+  bool list = false;         // print the kept paths
+  bool list_loaded = false;  // print, per ELF entry point, the objects its loader maps
+  std::string out;           // -o
+  std::string manifest;      // --manifest
+  bool force = false;
+  bool quiet = false;
+};
+
+struct WhyArgs {
+  std::string source;  // a root, or a manifest
+  std::string path;
+  Options options;
+};
+
+int run_closure(const ClosureArgs& args);
+int run_why(const WhyArgs& args);
+
+}  // namespace raison::cli

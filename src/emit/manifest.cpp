@@ -1,0 +1,145 @@
+// The manifest: for every kept path, what it is (type, size, sha256, mode, owners, link target) and
+// every reason it is kept. It is also the input of `raison why MANIFEST PATH`, so it carries enough
+// to rebuild the graph: each reason names the file it came from.
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "raison/emit.hpp"
+#include "raison/error.hpp"
+#include "util/sha256.hpp"
+
+namespace raison {
+
+namespace {
+
+const char* type_name(FileType t) {
+  switch (t) {
+    case FileType::Regular: return "file";
+    case FileType::Directory: return "dir";
+    case FileType::Symlink: return "symlink";
+    case FileType::Other: return "other";
+  }
+  return "other";
+}
+
+const char* severity_name(Diagnostic::Severity s) {
+  switch (s) {
+    case Diagnostic::Severity::Note: return "note";
+    case Diagnostic::Severity::Incomplete: return "incomplete";
+    case Diagnostic::Severity::Error: return "error";
+  }
+  return "error";
+}
+
+nlohmann::json reason_json(const Reason& r) {
+  return {{"kind", to_string(r.kind)}, {"analyzer", r.analyzer}, {"from", r.from}, {"detail", r.detail}};
+}
+
+}  // namespace
+
+nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options) {
+  const Graph& g = analysis.graph;
+  nlohmann::json files = nlohmann::json::array();
+  std::uint64_t bytes = 0, count = 0;
+  std::map<Graph::Vertex, std::string> first;
+  for (const auto& k : kept_paths(analysis)) {
+    const FileNode& n = g.node(k.vertex);
+    nlohmann::json f;
+    f["path"] = k.path;
+    f["type"] = type_name(n.stat.type);
+    f["mode"] = fmt::format("{:04o}", n.stat.mode & 07777);
+    f["uid"] = n.stat.uid;
+    f["gid"] = n.stat.gid;
+    if (!k.first_name) {
+      f["type"] = "hardlink";
+      f["link_to"] = first.at(k.vertex);
+    } else {
+      first[k.vertex] = k.path;
+      if (n.stat.type == FileType::Regular) {
+        f["size"] = n.stat.size;
+        int fd = root.open_read(k.path);
+        try {
+          f["sha256"] = sha256_fd(fd);
+        } catch (...) {
+          ::close(fd);
+          throw;
+        }
+        ::close(fd);
+        bytes += n.stat.size;
+        ++count;
+      } else if (n.stat.type == FileType::Symlink) {
+        f["target"] = root.readlink(k.path);
+      }
+    }
+    nlohmann::json reasons = nlohmann::json::array();
+    for (const auto& r : g.reasons_of(k.vertex)) reasons.push_back(reason_json(r));
+    f["reasons"] = std::move(reasons);
+    files.push_back(std::move(f));
+  }
+  nlohmann::json diags = nlohmann::json::array();
+  for (const auto& d : analysis.diagnostics)
+    diags.push_back({{"severity", severity_name(d.severity)}, {"file", d.file}, {"message", d.message}});
+  nlohmann::json analyzers = nlohmann::json::array();
+  for (const auto& a : options.analyzers.empty() ? known_analyzers() : std::vector<std::string>(options.analyzers.begin(), options.analyzers.end()))
+    analyzers.push_back(a);
+  return {
+      {"schema", "raison-manifest/1"},
+      {"root", root.describe()},
+      {"seeds", options.seeds},
+      {"analyzers", analyzers},
+      {"env", options.env},
+      {"complete", !analysis.incomplete()},
+      {"summary", {{"paths", files.size()}, {"regular_files", count}, {"bytes", bytes}}},
+      {"files", std::move(files)},
+      {"diagnostics", std::move(diags)},
+  };
+}
+
+Graph graph_from_manifest(const nlohmann::json& m) {
+  if (!m.is_object() || m.value("schema", "") != "raison-manifest/1" || !m.contains("files") || !m["files"].is_array())
+    throw Error("not a raison manifest (no \"schema\": \"raison-manifest/1\")");
+  Graph g;
+  std::uint64_t next = 1;
+  auto vertex = [&](const std::string& path) {
+    if (auto v = g.find(path)) return *v;
+    Stat st;
+    st.id = {0, next++};
+    return g.add_file(path, st).first;
+  };
+  try {
+    for (const auto& f : m["files"]) {
+      const std::string path = f.at("path").get<std::string>();
+      Graph::Vertex v = vertex(path);
+      for (const auto& r : f.at("reasons")) {
+        auto kind = reason_kind_from_string(r.at("kind").get<std::string>());
+        if (!kind) throw Error(path + ": unknown reason kind " + r.at("kind").dump());
+        Reason reason{*kind, r.at("analyzer").get<std::string>(), r.at("from").get<std::string>(),
+                      r.at("detail").get<std::string>()};
+        Graph::Vertex from = reason.from.empty() ? g.source() : vertex(reason.from);
+        g.add_edge(from, v, std::move(reason));
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("malformed manifest: ") + e.what());
+  }
+  return g;
+}
+
+bool explain(const Graph& g, const std::string& path, std::string& out) {
+  auto v = g.find(path);
+  auto chain = v ? g.why(*v) : std::vector<Graph::Hop>{};
+  if (chain.empty()) {
+    out = path + " is not in the closure: no seed reaches it.\n";
+    return false;
+  }
+  out = path + " is kept because:\n";
+  for (const auto& hop : chain) {
+    const std::string& to = g.node(hop.to).path;
+    out += fmt::format("  {}{}\n      [{}, {}] {}\n", hop.from == g.source() ? "" : "-> ", to, to_string(hop.reason.kind),
+                       hop.reason.analyzer, hop.reason.detail);
+  }
+  return true;
+}
+
+}  // namespace raison

@@ -1,0 +1,148 @@
+// Glob matching and expansion inside a root.
+#include "input/glob.hpp"
+
+#include <fnmatch.h>
+
+#include <vector>
+
+#include "raison/error.hpp"
+
+namespace raison {
+
+namespace {
+
+using Fn = std::function<void(const std::string&)>;
+using OnError = std::function<void(const std::string&, const std::string&)>;
+
+std::vector<std::string> components(std::string_view p) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < p.size()) {
+    size_t j = p.find('/', i);
+    if (j == std::string_view::npos) j = p.size();
+    if (j > i) out.emplace_back(p.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+bool component_match(const std::string& pattern, const std::string& name) {
+  return ::fnmatch(pattern.c_str(), name.c_str(), FNM_PERIOD) == 0;
+}
+
+bool match_from(const std::vector<std::string>& pat, size_t pi, const std::vector<std::string>& path, size_t xi) {
+  if (pi == pat.size()) return xi == path.size();
+  if (pat[pi] == "**") {
+    for (size_t k = xi; k <= path.size(); ++k)
+      if (match_from(pat, pi + 1, path, k)) return true;
+    return false;
+  }
+  return xi < path.size() && component_match(pat[pi], path[xi]) && match_from(pat, pi + 1, path, xi + 1);
+}
+
+struct Walker {
+  const Root& root;
+  const Fn& fn;
+  const OnError& on_error;
+  std::vector<std::string> parts;
+
+  std::vector<std::string> list(const std::string& dir) {
+    try {
+      return root.list_dir(dir);
+    } catch (const Error& e) {
+      on_error(dir, e.what());
+      return {};
+    }
+  }
+
+  // A matched path: itself and, for a directory (or a link to one), everything under it.
+  void tree(const std::string& path, bool self) {
+    auto st = root.lstat(path);
+    if (!st) return;
+    if (self) fn(path);
+    if (st->type == FileType::Symlink) {
+      Resolved t;
+      try {
+        t = root.resolve(path);
+      } catch (const Error& e) {
+        on_error(path, e.what());
+        return;
+      }
+      if (t.exists && t.stat.type == FileType::Directory)
+        for (const auto& name : list(t.path)) tree(join_path(t.path, name), true);
+      return;
+    }
+    if (st->type != FileType::Directory) return;
+    for (const auto& name : list(path)) tree(join_path(path, name), true);
+  }
+
+  void walk(const std::string& dir, size_t i) {
+    if (i == parts.size()) {
+      tree(dir, true);
+      return;
+    }
+    const std::string& part = parts[i];
+    const bool last = i + 1 == parts.size();
+    if (part.find_first_of("*?[") == std::string::npos) {
+      std::string next = join_path(dir, part);
+      auto st = root.lstat(next);
+      if (!st) return;
+      if (last) {
+        tree(next, true);
+      } else if (st->type == FileType::Symlink) {
+        Resolved r;
+        try {
+          r = root.resolve(next);
+        } catch (const Error& e) {
+          on_error(next, e.what());
+          return;
+        }
+        if (r.exists && r.stat.type == FileType::Directory) walk(r.path, i + 1);
+      } else if (st->type == FileType::Directory) {
+        walk(next, i + 1);
+      }
+      return;
+    }
+    if (part == "**") {
+      walk(dir, i + 1);  // zero components
+      for (const auto& name : list(dir)) {
+        std::string child = join_path(dir, name);
+        auto st = root.lstat(child);
+        if (st && st->type == FileType::Directory) walk(child, i);
+        else if (last) fn(child);
+      }
+      return;
+    }
+    for (const auto& name : list(dir)) {
+      if (!component_match(part, name)) continue;
+      std::string child = join_path(dir, name);
+      if (last) {
+        tree(child, true);
+        continue;
+      }
+      auto st = root.lstat(child);
+      if (st && st->type == FileType::Directory) walk(child, i + 1);
+      else if (st && st->type == FileType::Symlink) {
+        try {
+          auto r = root.resolve(child);
+          if (r.exists && r.stat.type == FileType::Directory) walk(r.path, i + 1);
+        } catch (const Error& e) {
+          on_error(child, e.what());
+        }
+      }
+    }
+  }
+};
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return match_from(components(pattern), 0, components(path), 0);
+}
+
+void glob_root(const Root& root, const std::string& pattern, const Fn& fn, const OnError& on_error) {
+  Walker w{root, fn, on_error, components(pattern)};
+  w.walk("/", 0);
+}
+
+}  // namespace raison

@@ -1,0 +1,109 @@
+// Resolution inside a directory root: links are resolved against the root, never the host.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "raison/error.hpp"
+#include "raison/root.hpp"
+
+namespace fs = std::filesystem;
+using raison::FileType;
+
+namespace {
+
+struct TempRoot {
+  fs::path dir;
+  TempRoot() {
+    char tmpl[] = "/tmp/raison-root-test-XXXXXX";
+    dir = ::mkdtemp(tmpl);
+  }
+  ~TempRoot() { fs::remove_all(dir); }
+  void file(const std::string& rel, const std::string& text = "x") {
+    fs::create_directories((dir / rel).parent_path());
+    std::ofstream(dir / rel) << text;
+  }
+  void link(const std::string& rel, const std::string& target) {
+    fs::create_directories((dir / rel).parent_path());
+    fs::create_symlink(target, dir / rel);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("root: an absolute symlink target is resolved inside the root") {
+  TempRoot t;
+  t.file("usr/lib/libz.so.1.2.13");
+  t.link("lib", "usr/lib");
+  t.link("usr/lib/libz.so.1", "/usr/lib/libz.so.1.2.13");
+  auto root = raison::open_directory_root(t.dir);
+  auto r = root->resolve("/lib/libz.so.1");
+  CHECK(r.exists);
+  CHECK(r.path == "/usr/lib/libz.so.1.2.13");
+  CHECK(r.links == std::vector<std::string>{"/lib", "/usr/lib/libz.so.1"});
+  CHECK(r.stat.type == FileType::Regular);
+}
+
+TEST_CASE("root: .. and absolute links never climb above the root") {
+  TempRoot t;
+  t.file("etc/passwd", "inside");
+  t.link("a/b/escape", "../../../../../../etc/passwd");
+  t.link("a/abs", "/../../etc/passwd");
+  auto root = raison::open_directory_root(t.dir);
+  CHECK(root->resolve("/a/b/escape").path == "/etc/passwd");
+  CHECK(root->resolve("/a/abs").path == "/etc/passwd");
+  CHECK(root->resolve("/../../../etc/passwd").path == "/etc/passwd");
+  CHECK(root->resolve("a/b/../../etc/passwd").path == "/etc/passwd");
+}
+
+TEST_CASE("root: a symlink loop ends with an error after 40 links") {
+  TempRoot t;
+  t.link("loop1", "loop2");
+  t.link("loop2", "loop1");
+  auto root = raison::open_directory_root(t.dir);
+  CHECK_THROWS_AS(root->resolve("/loop1"), raison::Error);
+  auto r = root->resolve("/loop1", false);
+  CHECK(r.exists);
+  CHECK(r.stat.type == FileType::Symlink);
+}
+
+TEST_CASE("root: a missing path or a file used as a directory does not exist") {
+  TempRoot t;
+  t.file("etc/hostname");
+  auto root = raison::open_directory_root(t.dir);
+  CHECK_FALSE(root->resolve("/etc/missing").exists);
+  CHECK_FALSE(root->resolve("/etc/hostname/x").exists);
+  CHECK(root->resolve("/").exists);
+  CHECK(root->resolve("/").path == "/");
+}
+
+TEST_CASE("root: a dangling link is reported where the lookup stopped") {
+  TempRoot t;
+  t.link("usr/lib/libgone.so.1", "libgone.so.1.0");
+  auto root = raison::open_directory_root(t.dir);
+  auto r = root->resolve("/usr/lib/libgone.so.1");
+  CHECK_FALSE(r.exists);
+  CHECK(r.path == "/usr/lib/libgone.so.1.0");
+  CHECK(r.links == std::vector<std::string>{"/usr/lib/libgone.so.1"});
+}
+
+TEST_CASE("root: hardlinks share one identity") {
+  TempRoot t;
+  t.file("bin/a");
+  fs::create_hard_link(t.dir / "bin/a", t.dir / "bin/b");
+  auto root = raison::open_directory_root(t.dir);
+  CHECK(root->resolve("/bin/a").stat.id == root->resolve("/bin/b").stat.id);
+}
+
+TEST_CASE("root: opening a regular file never follows a final symlink") {
+  TempRoot t;
+  t.file("etc/real");
+  t.link("etc/link", "real");
+  auto root = raison::open_directory_root(t.dir);
+  int fd = root->open_read("/etc/real");
+  CHECK(fd >= 0);
+  ::close(fd);
+  CHECK_THROWS_AS(root->open_read("/etc/link"), raison::Error);
+}
