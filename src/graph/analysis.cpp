@@ -38,7 +38,7 @@ std::vector<std::unique_ptr<Analyzer>> make_analyzers(const Options& options) {
     return options.analyzers.empty() || options.analyzers.count(std::string(name)) > 0;
   };
   std::vector<std::unique_ptr<Analyzer>> out;
-  if (wanted("elf")) out.push_back(elf::make_elf_analyzer());
+  if (wanted("elf")) out.push_back(elf::make_elf_analyzer(options.elf_reader));
   if (wanted("script")) out.push_back(script::make_script_analyzer());
   if (wanted("rules")) {
     std::vector<rules::Rule> rs = rules::builtin_rules();

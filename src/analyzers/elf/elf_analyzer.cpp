@@ -58,8 +58,8 @@ class ElfAnalyzer final : public Analyzer, public LibraryLoader {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_elf_analyzer() {
-  return std::make_unique<ElfAnalyzer>(ElfReaderKind::Direct);
+std::unique_ptr<Analyzer> make_elf_analyzer(ElfReaderKind reader) {
+  return std::make_unique<ElfAnalyzer>(reader);
 }
 
 }  // namespace raison::elf

@@ -8,6 +8,6 @@
 
 namespace raison::elf {
 
-std::unique_ptr<Analyzer> make_elf_analyzer();
+std::unique_ptr<Analyzer> make_elf_analyzer(ElfReaderKind reader);
 
 }  // namespace raison::elf

@@ -4,6 +4,7 @@
 #include <elf.h>
 
 #include "analyzers/elf/loader.hpp"
+#include "raison/error.hpp"
 
 namespace raison::elf {
 
@@ -17,16 +18,30 @@ std::optional<Found> search_dirs(Session& s, const std::vector<SearchDir>& dirs,
                                  const std::string& what) {
   for (const auto& d : dirs) {
     s.tried.push_back(d.dir + " [" + what + "]");
-    auto r = s.ctx.root.resolve(d.dir);
+    Resolved r;
+    try {
+      r = s.ctx.root.resolve(d.dir);
+    } catch (const Error& e) {
+      // A looping directory: glibc finds no directory there and goes on; worth a line all the same.
+      s.ctx.diagnose(Diagnostic::Severity::Error, d.dir, e.what());
+      continue;
+    }
     if (!r.exists || r.stat.type != FileType::Directory) continue;  // glibc marks it nonexistent
     std::string how = what + " " + d.written;
     if (d.written != d.dir) how += " (" + d.dir + ")";
+    s.failed = false;
     for (const auto& sub : s.facts.hwcaps)
       if (auto f = s.try_path(d.dir + "/glibc-hwcaps/" + sub + "/" + name, how + " in glibc-hwcaps/" + sub)) return f;
     for (const auto& sub : s.facts.legacy_subdirs)
       if (auto f = s.try_path(d.dir + "/" + sub + (sub.empty() ? "" : "/") + name,
                               sub.empty() ? how : how + " in " + sub))
         return f;
+    // open_path gives up on the whole list when a file exists but cannot be opened for another reason
+    // than ENOENT or EACCES (a symlink loop, say).
+    if (s.failed) {
+      s.tried.push_back("(rest of the " + what + " list skipped: " + d.dir + "/" + name + " cannot be opened)");
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }
@@ -37,9 +52,12 @@ std::optional<Found> search(Session& s, int from, const std::string& name) {
   s.tried.clear();
   std::optional<Found> found;
   if (name.find('/') != std::string::npos) {
-    // Rule 2: a name containing '/' is a path, opened as it is (relative to the working directory).
-    s.tried.push_back(name + " [path]");
-    return s.try_path(name[0] == '/' ? name : "/" + name, "path");
+    // Rule 2: a name containing '/' is a path, opened as it is (relative to the working directory)
+    // once its $ORIGIN, $LIB and $PLATFORM are expanded.
+    std::string path = name.find('$') == std::string::npos ? name : s.expand(name, l.origin, true, "").front().dir;
+    if (path[0] != '/') path = "/" + path;
+    s.tried.push_back(path + " [path]");
+    return s.try_path(path, path == name ? "path" : "path " + name);
   }
   const bool nodeflib = (l.info->flags_1 & kDf1Nodeflib) != 0;
   // Rule 3: unless the loading object has DT_RUNPATH, the DT_RPATH of the loading object, then of
@@ -60,15 +78,23 @@ std::optional<Found> search(Session& s, int from, const std::string& name) {
   // Rule 5: the loading object's own DT_RUNPATH; never inherited by what it loads.
   if (!found && l.info->runpath)
     found = search_dirs(s, s.expand(*l.info->runpath, l.origin, true), name, "RUNPATH of " + l.path);
-  // Rule 6: /etc/ld.so.cache, unless the loading object has DF_1_NODEFLIB.
-  if (!found && !nodeflib) {
+  // Rule 6: /etc/ld.so.cache; with DF_1_NODEFLIB only its entries outside the default directories.
+  if (!found) {
     if (const LdCache* cache = s.state.cache(s.ctx)) {
       s.tried.push_back("/etc/ld.so.cache");
       s.ctx.reach(*s.state.ld_cache_file,
                   Reason{ReasonKind::Loader, "elf", s.ctx.graph().node(l.vertex).path,
                          "the dynamic loader looks up library names in /etc/ld.so.cache"});
-      if (auto path = ld_cache_lookup(*cache, name, s.facts.cache_flags, s.facts.hwcaps))
-        found = s.try_path(*path, "ld.so.cache (" + *path + ")");
+      auto path = ld_cache_lookup(*cache, name, s.facts.cache_flags, s.facts.hwcaps);
+      // With DF_1_NODEFLIB, a cache entry in one of the default directories is not used; others are.
+      if (path && nodeflib)
+        for (const auto& d : s.facts.system_dirs)
+          if (path->rfind(d + "/", 0) == 0) {
+            s.tried.push_back(*path + " (from ld.so.cache, skipped: DF_1_NODEFLIB)");
+            path.reset();
+            break;
+          }
+      if (path) found = s.try_path(*path, "ld.so.cache (" + *path + ")");
     }
   }
   // Rule 7: the default directories (with their hwcaps subdirectories), unless DF_1_NODEFLIB.
@@ -77,7 +103,7 @@ std::optional<Found> search(Session& s, int from, const std::string& name) {
     for (const auto& d : s.facts.system_dirs) dirs.push_back({d, d});
     found = search_dirs(s, dirs, name, "default directory");
   }
-  if (!found && nodeflib) s.tried.push_back("(ld.so.cache and default directories skipped: DF_1_NODEFLIB)");
+  if (!found && nodeflib) s.tried.push_back("(default directories skipped: DF_1_NODEFLIB)");
   return found;
 }
 

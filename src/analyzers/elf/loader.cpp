@@ -182,6 +182,7 @@ std::optional<Found> Session::try_path(const std::string& path, const std::strin
     r = ctx.root.resolve(path);
   } catch (const Error& e) {
     ctx.diagnose(Diagnostic::Severity::Error, path, e.what());
+    failed = true;
     return std::nullopt;
   }
   if (!r.exists || r.stat.type != FileType::Regular) return std::nullopt;
@@ -260,9 +261,13 @@ void Session::not_found(int from, const std::string& name) {
 }
 
 void Session::record() {
-  auto& list = ctx.analysis.loaded_by_entry[ctx.graph().node(objects[0].vertex).path];
-  list.clear();
+  std::vector<std::string> list;
   for (const auto& o : objects) list.push_back(ctx.graph().node(o.vertex).path);
+  // Under each name of the entry point (a hardlinked program has several).
+  for (const auto& name : ctx.graph().node(objects[0].vertex).names) {
+    list[0] = name;
+    ctx.analysis.loaded_by_entry[name] = list;
+  }
 }
 
 }  // namespace raison::elf

@@ -88,7 +88,9 @@ class Session {
   // The index of the mapped object answering to `name`, or -1.
   int find_loaded(const std::string& name) const;
   // Accepts `path` if it is a regular ELF file of the main program's class, byte order and machine.
+  // A path that fails with an error other than "does not exist" (a symlink loop) sets `failed`.
   std::optional<Found> try_path(const std::string& path, const std::string& how);
+  bool failed = false;
   // Splits a colon-separated list and expands $ORIGIN (from `origin`), $LIB and $PLATFORM.
   std::vector<SearchDir> expand(const std::string& list, const std::string& origin, bool glibc_dsts,
                                 const std::string& separators = ":") const;
