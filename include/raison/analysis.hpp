@@ -30,6 +30,9 @@ struct Analysis {
   std::vector<Diagnostic> diagnostics;
   // For each ELF entry point (seed, dlopen...): the files its dynamic loader maps, in load order.
   std::map<std::string, std::vector<std::string>> loaded_by_entry;
+  // Files whose content in outputs is made by raison instead of copied (a regenerated ld.so.cache),
+  // by canonical path.
+  std::map<std::string, std::string> generated;
 
   bool incomplete() const;
 };

@@ -18,6 +18,13 @@ enum class ElfReaderKind {
 // ELF dlopen metadata, used for rules too).
 enum class Priority { Required = 0, Recommended = 1, Suggested = 2 };
 
+// What happens to the root's /etc/ld.so.cache.
+enum class LdCachePolicy {
+  Keep,        // the loader's lookups use it; it is kept as it is when they do
+  Regenerate,  // as Keep, but the output gets a fresh cache listing only the kept libraries
+  Drop,        // resolve as if there were none, and do not keep it
+};
+
 struct Options {
   // Paths inside the root that start the closure.
   std::vector<std::string> seeds;
@@ -40,6 +47,7 @@ struct Options {
   ElfReaderKind elf_reader = ElfReaderKind::Direct;
   // Optional loads (rules, .note.dlopen) are kept up to this priority.
   Priority priority = Priority::Recommended;
+  LdCachePolicy ldcache = LdCachePolicy::Keep;
   // Rules files added to the built-in rules (--rules).
   std::vector<std::string> rules_files;
 };

@@ -65,6 +65,8 @@ class Analyzer {
   virtual void on_file(Context&, Graph::Vertex) {}
   virtual void on_entry(Context&, Graph::Vertex) {}
   virtual LibraryLoader* library_loader() { return nullptr; }
+  // Called once when nothing new is reached.
+  virtual void on_finish(Context&) {}
 };
 
 }  // namespace raison

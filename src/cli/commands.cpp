@@ -18,8 +18,10 @@ namespace raison::cli {
 
 namespace {
 
-void print_diagnostics(const Analysis& a) {
+// Notes only with --verbose; problems always.
+void print_diagnostics(const Analysis& a, bool verbose) {
   for (const auto& d : a.diagnostics) {
+    if (d.severity == Diagnostic::Severity::Note && !verbose) continue;
     const char* sev = d.severity == Diagnostic::Severity::Note ? "note"
                       : d.severity == Diagnostic::Severity::Incomplete ? "incomplete"
                                                                        : "error";
@@ -43,7 +45,7 @@ int run_closure(const ClosureArgs& args) {
   auto root = open_directory_root(args.root);
   // Analysis: every analyzer to a fixed point.
   Analysis analysis = analyze(*root, args.options);
-  print_diagnostics(analysis);
+  print_diagnostics(analysis, args.verbose);
   // Emit: the root directory and its manifest, then what was asked on stdout.
   if (!args.out.empty()) {
     write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
@@ -74,9 +76,12 @@ int run_closure(const ClosureArgs& args) {
         bytes += n.stat.size;
       }
     }
-    fmt::print(stderr, "raison: {} seed{}: kept {} paths, {} regular files, {}{}\n", args.options.seeds.size(),
+    size_t notes = 0;
+    for (const auto& d : analysis.diagnostics) notes += d.severity == Diagnostic::Severity::Note;
+    fmt::print(stderr, "raison: {} seed{}: kept {} paths, {} regular files, {}{}{}\n", args.options.seeds.size(),
                args.options.seeds.size() == 1 ? "" : "s", paths, files, human_bytes(bytes),
-               analysis.incomplete() ? " (incomplete: see above)" : "");
+               analysis.incomplete() ? " (incomplete: see above)" : "",
+               notes && !args.verbose ? fmt::format(" ({} note{}: --verbose shows them)", notes, notes == 1 ? "" : "s") : "");
   }
   return analysis.incomplete() ? kIncomplete : kOk;
 }

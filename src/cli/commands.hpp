@@ -26,6 +26,7 @@ struct ClosureArgs {
   std::string manifest;      // --manifest
   bool force = false;
   bool quiet = false;
+  bool verbose = false;  // print notes too
 };
 
 struct WhyArgs {

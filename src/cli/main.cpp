@@ -27,6 +27,13 @@ void add_analysis_options(CLI::App* cmd, raison::Options& o, std::vector<std::st
           {"required", raison::Priority::Required},
           {"recommended", raison::Priority::Recommended},
           {"suggested", raison::Priority::Suggested}}));
+  cmd->add_option("--ldcache", o.ldcache,
+                  "/etc/ld.so.cache: keep (as it is, when the loader uses it), regenerate (list only kept libraries) "
+                  "or drop (resolve without it)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, raison::LdCachePolicy>{
+          {"keep", raison::LdCachePolicy::Keep},
+          {"regenerate", raison::LdCachePolicy::Regenerate},
+          {"drop", raison::LdCachePolicy::Drop}}));
   cmd->add_option("--elf-reader", reader, "How ELF files are read: direct (default) or lief")
       ->check(CLI::IsMember({"direct", "lief"}));
 }
@@ -76,6 +83,7 @@ int main(int argc, char** argv) {
   closure->add_option("--manifest", c.manifest, "Write the manifest here (default with -o: OUT.manifest.json)");
   closure->add_flag("-f,--force", c.force, "Replace an existing non-empty output directory");
   closure->add_flag("-q,--quiet", c.quiet, "No summary line");
+  closure->add_flag("-v,--verbose", c.verbose, "Print notes too (optional loads not found, ...)");
 
   WhyArgs w;
   auto* why = app.add_subcommand("why", "Print the chain of reasons from a seed to PATH");

@@ -56,7 +56,13 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       f["link_to"] = first.at(k.vertex);
     } else {
       first[k.vertex] = k.path;
-      if (n.stat.type == FileType::Regular) {
+      if (auto g = analysis.generated.find(n.path); g != analysis.generated.end()) {
+        f["size"] = g->second.size();
+        f["sha256"] = sha256_hex(g->second);
+        f["generated"] = true;
+        bytes += g->second.size();
+        ++count;
+      } else if (n.stat.type == FileType::Regular) {
         f["size"] = n.stat.size;
         int fd = root.open_read(k.path);
         try {

@@ -52,7 +52,8 @@ void copy_contents(int from, int to, const std::string& path) {
 
 class DirWriter {
  public:
-  DirWriter(const Root& root, int dirfd) : root_(root), dirfd_(dirfd), as_root_(::geteuid() == 0) {}
+  DirWriter(const Root& root, const std::map<std::string, std::string>& generated, int dirfd)
+      : root_(root), generated_(generated), dirfd_(dirfd), as_root_(::geteuid() == 0) {}
 
   void write(const KeptPath& k, const FileNode& n) {
     const std::string r = rel(k.path);
@@ -72,10 +73,14 @@ class DirWriter {
         times(r, n, k.path);
         break;
       case FileType::Regular: {
-        Fd in{root_.open_read(k.path)};
         Fd out{::openat(dirfd_, r.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
         if (out.fd < 0) throw_errno("creating " + k.path);
-        copy_contents(in.fd, out.fd, k.path);
+        if (auto g = generated_.find(n.path); g != generated_.end()) {
+          if (::write(out.fd, g->second.data(), g->second.size()) != ssize_t(g->second.size())) throw_errno("writing " + k.path);
+        } else {
+          Fd in{root_.open_read(k.path)};
+          copy_contents(in.fd, out.fd, k.path);
+        }
         if (auto cap = root_.xattr(k.path, "security.capability"))
           if (::fsetxattr(out.fd, "security.capability", cap->data(), cap->size(), 0) != 0)
             throw_errno("setting security.capability on " + k.path);
@@ -115,6 +120,7 @@ class DirWriter {
   }
 
   const Root& root_;
+  const std::map<std::string, std::string>& generated_;
   int dirfd_;
   bool as_root_;
   std::vector<std::string> dirs_;
@@ -157,7 +163,7 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
   try {
     Fd dir{::open(tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     if (dir.fd < 0) throw_errno(tmp.string());
-    DirWriter w(root, dir.fd);
+    DirWriter w(root, analysis.generated, dir.fd);
     // The temporary directory stands for "/"; finish() gives it the root's metadata.
     std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
     for (const auto& k : kept_paths(analysis)) {

@@ -106,6 +106,10 @@ class Driver final : public Context {
     return reach(r, reason);
   }
 
+  void finish() {
+    for (auto& a : analyzers_) a->on_finish(*this);
+  }
+
   std::optional<Vertex> dlopen(Vertex from, const std::string& name, const Reason& reason,
                                Diagnostic::Severity severity) override {
     std::string how;
@@ -197,6 +201,7 @@ Analysis analyze(const Root& root, const Options& options) {
   Analysis analysis;
   Driver driver(root, options, analysis);
   driver.run();
+  driver.finish();
   return analysis;
 }
 

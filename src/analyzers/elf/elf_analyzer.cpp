@@ -4,6 +4,7 @@
 #include "analyzers/elf/elf_analyzer.hpp"
 
 #include "analyzers/elf/loader.hpp"
+#include "raison/error.hpp"
 
 namespace raison::elf {
 
@@ -34,6 +35,27 @@ class ElfAnalyzer final : public Analyzer, public LibraryLoader {
   }
 
   LibraryLoader* library_loader() override { return this; }
+
+  // --ldcache regenerate: the kept cache lists only the kept libraries (entries of the root's cache
+  // whose path, and every link on it, is kept), so the output's `ldconfig -p` and
+  // ctypes.util.find_library see what is really there.
+  void on_finish(Context& ctx) override {
+    if (ctx.options.ldcache != LdCachePolicy::Regenerate || !state_.ld_cache || !state_.ld_cache_file) return;
+    if (!ctx.graph().find(state_.ld_cache_file->path)) return;
+    std::vector<LdCacheEntry> kept;
+    for (const auto& e : state_.ld_cache->entries) {
+      Resolved r;
+      try {
+        r = ctx.root.resolve(e.path);
+      } catch (const Error&) {
+        continue;
+      }
+      bool all_kept = r.exists && ctx.graph().find(r.path);
+      for (const auto& link : r.links) all_kept = all_kept && ctx.graph().find(link);
+      if (all_kept) kept.push_back(e);
+    }
+    ctx.analysis.generated[state_.ld_cache_file->path] = write_ld_cache(std::move(kept));
+  }
 
   // dlopen(NAME) from FROM searches as FROM's own DT_NEEDED would, minus the names already loaded.
   std::optional<Resolved> find_library(Context& ctx, Graph::Vertex from, const std::string& name, std::string& how,

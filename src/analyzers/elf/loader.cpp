@@ -146,6 +146,7 @@ const RootFacts& ElfState::facts_for(Context& ctx, const ElfInfo& main) {
 const LdCache* ElfState::cache(Context& ctx) {
   if (!cache_read) {
     cache_read = true;
+    if (ctx.options.ldcache == LdCachePolicy::Drop) return nullptr;  // resolve as if it were absent
     auto r = ctx.root.resolve("/etc/ld.so.cache");
     if (r.exists && r.stat.type == FileType::Regular) {
       try {
