@@ -2,6 +2,10 @@
 // errors become lines on stderr and an exit code.
 #include "cli/commands.hpp"
 
+#include <unistd.h>
+
+#include "cli/sandbox.hpp"
+
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -84,6 +88,16 @@ int run_closure(const ClosureArgs& args) {
                notes && !args.verbose ? fmt::format(" ({} note{}: --verbose shows them)", notes, notes == 1 ? "" : "s") : "");
   }
   return analysis.incomplete() ? kIncomplete : kOk;
+}
+
+int run_trace(const TraceArgs& args) {
+  char self[4096];
+  ssize_t n = ::readlink(args.self_exe.c_str(), self, sizeof self - 1);
+  if (n < 0) throw_errno(args.self_exe);
+  self[n] = '\0';
+  int status = trace_in_root(self, args.root, args.cmd, args.log);
+  fmt::print(stderr, "raison: {} exited with {}; trace written to {}\n", args.cmd[0], status, args.log);
+  return status;
 }
 
 int run_why(const WhyArgs& args) {

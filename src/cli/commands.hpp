@@ -35,7 +35,16 @@ struct WhyArgs {
   Options options;
 };
 
+struct TraceArgs {
+  std::string root;
+  std::string log;
+  std::vector<std::string> cmd;
+  std::string self_exe;  // this program, run by strace inside the root
+};
+
 int run_closure(const ClosureArgs& args);
+// Returns the command's exit status.
+int run_trace(const TraceArgs& args);
 int run_why(const WhyArgs& args);
 
 }  // namespace raison::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/sandbox.hpp"
 #include "raison/error.hpp"
 
 namespace {
@@ -68,6 +69,12 @@ void finish_options(raison::Options& o, const std::vector<std::string>& env, con
 
 int main(int argc, char** argv) {
   using namespace raison::cli;
+  // Internal: the process strace follows into the root (see sandbox.cpp).
+  if (argc >= 5 && std::string_view(argv[1]) == "__exec-in-root" && std::string_view(argv[3]) == "--") {
+    std::string err = exec_in_root(argv[2], std::vector<std::string>(argv + 4, argv + argc));
+    fmt::print(stderr, "raison: {}\n", err);
+    return 127;
+  }
   CLI::App app{"raison: explain every file of a root, and build roots that hold only what they need"};
   app.require_subcommand(1);
   std::vector<std::string> env, analyzers;
@@ -91,6 +98,12 @@ int main(int argc, char** argv) {
   why->add_option("PATH", w.path, "The path inside the root")->required();
   add_analysis_options(why, w.options, env, analyzers, hwcaps, legacy, reader);
 
+  TraceArgs t;
+  auto* trace = app.add_subcommand("trace", "Run a command inside a root under strace and write the log (as root)");
+  trace->add_option("ROOT", t.root, "The root: a directory")->required();
+  trace->add_option("-o,--output", t.log, "Where to write the strace log")->required();
+  trace->add_option("CMD", t.cmd, "The command and its arguments, after --")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,6 +111,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? kOk : kUsage;
   }
   try {
+    if (trace->parsed()) {
+      t.self_exe = "/proc/self/exe";
+      return run_trace(t);
+    }
     if (closure->parsed()) {
       finish_options(c.options, env, analyzers, hwcaps, legacy, reader);
       if (c.options.seeds.empty()) {
