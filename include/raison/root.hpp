@@ -62,6 +62,8 @@ class Root {
 
   // "directory /srv/rootfs", "image oci:/x:latest"; used in messages.
   virtual std::string describe() const = 0;
+  // How to open this root again (an absolute directory, "oci:/abs/dir:tag", ...); empty if unknown.
+  virtual std::string source() const { return {}; }
 
   // Resolves `path` (absolute, or relative to "/") inside the root. With follow_last=false a final
   // symlink is returned itself (lstat semantics). Throws Error on a loop (more than 40 links).

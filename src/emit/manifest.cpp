@@ -92,6 +92,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   return {
       {"schema", "raison-manifest/1"},
       {"root", root.describe()},
+      {"source", root.source()},
       {"seeds", options.seeds},
       {"analyzers", analyzers},
       {"env", options.env},

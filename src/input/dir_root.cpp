@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
 
 #include "raison/error.hpp"
 #include "raison/root.hpp"
@@ -42,6 +43,7 @@ class DirRoot final : public Root {
   DirRoot& operator=(const DirRoot&) = delete;
 
   std::string describe() const override { return "directory " + dir_; }
+  std::string source() const override { return dir_; }
 
   std::optional<Stat> lstat(const std::string& canonical) const override {
     struct stat st;
@@ -123,7 +125,9 @@ std::unique_ptr<Root> open_directory_root(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) throw_errno(dir);
   if (!S_ISDIR(st.st_mode)) throw Error(dir + ": not a directory");
-  return std::make_unique<DirRoot>(dir);
+  std::string abs = std::filesystem::absolute(dir).lexically_normal().string();
+  while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
+  return std::make_unique<DirRoot>(abs);
 }
 
 }  // namespace raison
