@@ -1,0 +1,351 @@
+// Image output specs (oci:, docker-archive:, bare .tar/.tar.gz/.tar.zst layers), the image config, and
+// the two image layouts around the one layer. Every output is built under ".NAME.raison-tmp-PID"
+// beside the destination and renamed into place only when complete.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+#include <regex>
+
+#include "emit/image_writer.hpp"
+#include "raison/error.hpp"
+#include "util/sha256.hpp"
+
+namespace raison {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json";
+constexpr const char* kOciIndex = "application/vnd.oci.image.index.v1+json";
+constexpr const char* kOciConfig = "application/vnd.oci.image.config.v1+json";
+constexpr const char* kOciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+struct Spec {
+  enum Kind { Oci, DockerArchive, Layer } kind;
+  std::string path;
+  std::string ref;  // oci: the tag; docker-archive: "name:tag" or empty (untagged)
+  Compression compression = Compression::None;
+};
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Docker's reference grammar, [HOST[:PORT]/]PATH[:TAG]: the first component is a host only if it has
+// a '.' or ':' or is "localhost"; path components are lowercase; digests are not taken.
+bool valid_docker_reference(const std::string& ref) {
+  static const std::regex host(R"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(:[0-9]+)?)");
+  static const std::regex component(R"([a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)");
+  static const std::regex tag(R"([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
+  std::string name = ref;
+  const std::size_t slash = ref.rfind('/'), colon = ref.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    if (!std::regex_match(ref.substr(colon + 1), tag)) return false;
+    name.resize(colon);
+  }
+  std::size_t pos = 0;
+  if (const std::size_t first = name.find('/'); first != std::string::npos) {
+    const std::string head = name.substr(0, first);
+    if (head.find_first_of(".:") != std::string::npos || head == "localhost") {
+      if (!std::regex_match(head, host)) return false;
+      pos = first + 1;
+    }
+  }
+  for (;;) {
+    const std::size_t end = name.find('/', pos);
+    if (!std::regex_match(name.substr(pos, end - pos), component)) return false;
+    if (end == std::string::npos) return true;
+    pos = end + 1;
+  }
+}
+
+Spec parse_spec(const std::string& spec) {
+  auto split = [&](std::size_t prefix, Spec::Kind kind) {
+    Spec s{kind, spec.substr(prefix), "", Compression::None};
+    // The path ends at the first ':', as skopeo splits "oci:PATH:REF" on Linux.
+    if (auto colon = s.path.find(':'); colon != std::string::npos) {
+      s.ref = s.path.substr(colon + 1);
+      s.path.resize(colon);
+    }
+    if (s.path.empty()) throw Error(spec + ": no path before the reference");
+    return s;
+  };
+  if (spec.rfind("oci:", 0) == 0) {
+    Spec s = split(4, Spec::Oci);
+    if (s.ref.empty()) s.ref = "latest";
+    // The image-spec grammar for org.opencontainers.image.ref.name.
+    static const std::regex ref(R"([A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*)");
+    if (!std::regex_match(s.ref, ref)) throw Error(spec + ": '" + s.ref + "' is not a valid OCI reference name");
+    return s;
+  }
+  if (spec.rfind("docker-archive:", 0) == 0) {
+    Spec s = split(15, Spec::DockerArchive);
+    if (s.ref.empty()) return s;
+    if (!valid_docker_reference(s.ref)) throw Error(spec + ": '" + s.ref + "' is not a valid NAME[:TAG]");
+    const std::size_t slash = s.ref.rfind('/'), colon = s.ref.rfind(':');
+    if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) s.ref += ":latest";
+    return s;
+  }
+  Spec s{Spec::Layer, spec, "", Compression::None};
+  if (ends_with(spec, ".tar.gz") || ends_with(spec, ".tgz"))
+    s.compression = Compression::Gzip;
+  else if (ends_with(spec, ".tar.zst"))
+    s.compression = Compression::Zstd;
+  else if (!ends_with(spec, ".tar"))
+    throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
+  return s;
+}
+
+std::string rfc3339(std::int64_t t) {
+  std::time_t tt = std::time_t(t);
+  std::tm tm{};
+  char buf[64];
+  if (!::gmtime_r(&tt, &tm) || std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    throw Error("time " + std::to_string(t) + " cannot be written as a date");
+  return buf;
+}
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  void close(const std::string& what) {
+    int r = ::close(fd);
+    fd = -1;
+    if (r != 0) throw_errno("closing " + what);
+  }
+};
+
+int create_file(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("creating " + p.string());
+  return fd;
+}
+
+void write_text(const fs::path& p, std::string_view text) {
+  Fd f{create_file(p)};
+  for (std::size_t done = 0; done < text.size();) {
+    ssize_t w = ::write(f.fd, text.data() + done, text.size() - done);
+    if (w < 0) throw_errno("writing " + p.string());
+    done += std::size_t(w);
+  }
+  f.close(p.string());
+}
+
+// The destination and the temporary name its output is built under.
+class Staging {
+ public:
+  Staging(const std::string& path, bool replace) {
+    dest_ = fs::absolute(path).lexically_normal();
+    if (dest_.filename().empty()) dest_ = dest_.parent_path();
+    struct stat st;
+    exists_ = ::lstat(dest_.c_str(), &st) == 0;
+    if (exists_ && !replace) throw Error(path + ": exists (use --force to replace it)");
+    tmp_ = dest_.parent_path() / ("." + dest_.filename().string() + ".raison-tmp-" + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove_all(tmp_, ec);  // a leftover of a killed run with the same pid
+  }
+  ~Staging() {
+    if (!committed_) {
+      std::error_code ec;
+      fs::remove_all(tmp_, ec);
+    }
+  }
+  const fs::path& tmp() const { return tmp_; }
+
+  void commit() {
+    if (exists_) {
+      // rename() cannot put a file over a directory or a directory over a non-empty one.
+      fs::path old = dest_.parent_path() / ("." + dest_.filename().string() + ".raison-old-" + std::to_string(::getpid()));
+      fs::rename(dest_, old);
+      try {
+        fs::rename(tmp_, dest_);
+      } catch (...) {
+        std::error_code ec;
+        fs::rename(old, dest_, ec);  // put the old output back rather than leave none
+        throw;
+      }
+      fs::remove_all(old);
+    } else {
+      fs::rename(tmp_, dest_);
+    }
+    committed_ = true;
+  }
+
+ private:
+  fs::path dest_, tmp_;
+  bool exists_ = false;
+  bool committed_ = false;
+};
+
+void write_oci(const Root& root, const Analysis& analysis, const Spec& spec, const json* source,
+               const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
+  Staging st(spec.path, replace);
+  const fs::path blobs = st.tmp() / "blobs" / "sha256";
+  if (::mkdir(st.tmp().c_str(), 0755) != 0) throw_errno("creating " + st.tmp().string());
+  fs::create_directories(blobs);
+
+  const fs::path layer_tmp = blobs / ".layer";
+  Fd lf{create_file(layer_tmp)};
+  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.fd, mtime);
+  lf.close(layer_tmp.string());
+  fs::rename(layer_tmp, blobs / layer.digest.substr(7));
+
+  auto blob = [&](const std::string& text) {
+    std::string hex = sha256_hex(text);
+    write_text(blobs / hex, text);
+    return json{{"digest", "sha256:" + hex}, {"size", text.size()}};
+  };
+  json config = blob(make_image_config(source, arch, os, layer.diff_id, mtime).dump());
+  config["mediaType"] = kOciConfig;
+  json manifest_doc = {{"schemaVersion", 2},
+                       {"mediaType", kOciManifest},
+                       {"config", config},
+                       {"layers", json::array({{{"mediaType", kOciLayerGzip}, {"digest", layer.digest}, {"size", layer.size}}})}};
+  json manifest = blob(manifest_doc.dump());
+  manifest["mediaType"] = kOciManifest;
+  manifest["annotations"] = {{"org.opencontainers.image.ref.name", spec.ref}};
+  json index = {{"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", json::array({manifest})}};
+  write_text(st.tmp() / "index.json", index.dump());
+  write_text(st.tmp() / "oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump());
+  st.commit();
+}
+
+// The layout `docker save` and skopeo write: manifest.json naming the config "<sha256>.json" and the
+// layers, here one uncompressed "<diff_id hex>.tar" (so its digest is its diff_id, as docker load expects).
+void write_docker_archive(const Root& root, const Analysis& analysis, const Spec& spec, const json* source,
+                          const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
+  Staging st(spec.path, replace);
+  // The layer goes to an anonymous file first: the archive names it by a digest known only at its end.
+  const std::string dir = st.tmp().parent_path().string();
+  Fd lf{::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)};
+  if (lf.fd < 0) {
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_errno("creating a temporary file in " + dir);
+    const fs::path p = st.tmp().string() + "-layer";
+    lf.fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (lf.fd < 0) throw_errno("creating " + p.string());
+    ::unlink(p.c_str());
+  }
+  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.fd, mtime);
+  if (::lseek(lf.fd, 0, SEEK_SET) != 0) throw_errno("rewinding the layer");
+
+  const std::string config = make_image_config(source, arch, os, layer.diff_id, mtime).dump();
+  const std::string config_name = sha256_hex(config) + ".json";
+  const std::string layer_name = layer.diff_id.substr(7) + ".tar";
+  json manifest = json::array({{{"Config", config_name},
+                                {"RepoTags", spec.ref.empty() ? json::array() : json::array({spec.ref})},
+                                {"Layers", json::array({layer_name})}}});
+
+  Fd out{create_file(st.tmp())};
+  TarStream tar(out.fd, Compression::None, mtime, /*hash=*/false);
+  tar.add_bytes(config_name, 0644, config);
+  tar.add_file(layer_name, 0644, 0, 0, layer.uncompressed_size, lf.fd);
+  tar.add_bytes("manifest.json", 0644, manifest.dump());
+  tar.finish();
+  out.close(st.tmp().string());
+  st.commit();
+}
+
+void write_bare_layer(const Root& root, const Analysis& analysis, const Spec& spec, bool replace,
+                      std::int64_t mtime) {
+  Staging st(spec.path, replace);
+  Fd out{create_file(st.tmp())};
+  write_layer(root, analysis, spec.compression, out.fd, mtime);
+  out.close(st.tmp().string());
+  st.commit();
+}
+
+const json* member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it == obj.end() || it->is_null() ? nullptr : &*it;
+}
+
+bool is_string_array(const json& v) {
+  if (!v.is_array()) return false;
+  for (const auto& e : v)
+    if (!e.is_string()) return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_image_spec(const std::string& spec) {
+  return spec.rfind("oci:", 0) == 0 || spec.rfind("docker-archive:", 0) == 0 || ends_with(spec, ".tar") ||
+         ends_with(spec, ".tar.gz") || ends_with(spec, ".tgz") || ends_with(spec, ".tar.zst");
+}
+
+json make_image_config(const json* source, const std::string& arch, const std::string& os,
+                       const std::string& diff_id, std::int64_t mtime) {
+  json out = json::object();
+  json run = json::object();
+  if (source) {
+    // The source config is image data: check each kept field's type before copying it.
+    if (!source->is_object()) throw Error("source image config: not a JSON object");
+    for (const char* key : {"architecture", "os", "variant"})
+      if (const json* v = member(*source, key)) {
+        if (!v->is_string()) throw Error(std::string("source image config: ") + key + " is not a string");
+        out[key] = *v;
+      }
+    if (const json* c = member(*source, "config")) {
+      if (!c->is_object()) throw Error("source image config: config is not an object");
+      for (const char* key : {"Entrypoint", "Cmd", "Env"})
+        if (const json* v = member(*c, key)) {
+          if (!is_string_array(*v)) throw Error(std::string("source image config: ") + key + " is not an array of strings");
+          run[key] = *v;
+        }
+      for (const char* key : {"WorkingDir", "User", "StopSignal"})
+        if (const json* v = member(*c, key)) {
+          if (!v->is_string()) throw Error(std::string("source image config: ") + key + " is not a string");
+          if (!v->get_ref<const std::string&>().empty()) run[key] = *v;
+        }
+      if (const json* v = member(*c, "ExposedPorts")) {
+        if (!v->is_object()) throw Error("source image config: ExposedPorts is not an object");
+        run["ExposedPorts"] = *v;
+      }
+      if (const json* v = member(*c, "Labels")) {
+        if (!v->is_object()) throw Error("source image config: Labels is not an object");
+        for (const auto& [k, val] : v->items())
+          if (!val.is_string()) throw Error("source image config: label " + k + " is not a string");
+        run["Labels"] = *v;
+      }
+    }
+  }
+  if (!out.contains("architecture")) {
+    if (arch.empty()) throw Error("image config: no architecture (the source has none and none was given)");
+    out["architecture"] = arch;
+  }
+  if (!out.contains("os")) out["os"] = os.empty() ? "linux" : os;
+  const std::string created = rfc3339(mtime);
+  out["config"] = std::move(run);
+  out["created"] = created;
+  out["rootfs"] = {{"type", "layers"}, {"diff_ids", json::array({diff_id})}};
+  out["history"] = json::array({{{"created", created}, {"created_by", "raison shrink"}}});
+  return out;
+}
+
+void write_image(const Root& root, const Analysis& analysis, const std::string& spec, const json* source_config,
+                 const std::string& arch, const std::string& os, bool replace) {
+  const Spec s = parse_spec(spec);
+  const std::int64_t mtime = reproducible_time();
+  try {
+    switch (s.kind) {
+      case Spec::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime); break;
+      case Spec::DockerArchive: write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime); break;
+      case Spec::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
+    }
+  } catch (const fs::filesystem_error& e) {
+    throw Error(spec + ": " + e.what());
+  } catch (const json::exception& e) {  // a source config value that cannot be serialised
+    throw Error(spec + ": image config: " + e.what());
+  } catch (const Error& e) {
+    throw e.context("writing " + spec);
+  }
+}
+
+}  // namespace raison
