@@ -16,6 +16,8 @@
 
 #include "raison/analysis.hpp"
 #include "raison/emit.hpp"
+#include "analyzers/elf/elf_file.hpp"
+#include "emit/image_writer.hpp"
 #include "raison/error.hpp"
 
 namespace raison::cli {
@@ -42,6 +44,52 @@ std::string human_bytes(std::uint64_t b) {
   return fmt::format("{} B", b);
 }
 
+// The file or directory an output spec names: "oci:DIR:TAG" -> DIR, "docker-archive:F:N:T" -> F.
+std::string output_path(const std::string& spec) {
+  for (const char* prefix : {"oci:", "docker-archive:"}) {
+    std::string_view p = prefix;
+    if (spec.rfind(p, 0) == 0) return spec.substr(p.size(), spec.find(':', p.size()) - p.size());
+  }
+  return spec;
+}
+
+// The image config a root came with, if it is an image.
+const nlohmann::json* source_config(const Root&) { return nullptr; }
+
+// The architecture, in Go's names as image configs spell them, of the first ELF seed; else the host's.
+std::string image_arch(const Root& root, const Options& options) {
+  for (const auto& seed : options.seeds) {
+    auto r = root.resolve(seed);
+    if (!r.exists || r.stat.type != FileType::Regular) continue;
+    int fd = root.open_read(r.path);
+    std::optional<elf::ElfInfo> e;
+    try {
+      e = elf::read_elf(fd, r.stat.size, ElfReaderKind::Direct);
+    } catch (const Error&) {
+    }
+    ::close(fd);
+    if (!e) continue;
+    bool le = e->data == 1, is64 = e->elf_class == 2;
+    switch (e->machine) {
+      case 62: return "amd64";
+      case 3: return "386";
+      case 183: return "arm64";
+      case 40: return "arm";
+      case 21: return le ? "ppc64le" : "ppc64";
+      case 22: return "s390x";
+      case 243: return is64 ? "riscv64" : "riscv";
+      case 8: return is64 ? (le ? "mips64le" : "mips64") : (le ? "mipsle" : "mips");
+      case 258: return "loong64";
+      default: return elf::machine_name(e->machine);
+    }
+  }
+#if defined(__aarch64__)
+  return "arm64";
+#else
+  return "amd64";
+#endif
+}
+
 }  // namespace
 
 int run_closure(const ClosureArgs& args) {
@@ -52,8 +100,11 @@ int run_closure(const ClosureArgs& args) {
   print_diagnostics(analysis, args.verbose);
   // Emit: the root directory and its manifest, then what was asked on stdout.
   if (!args.out.empty()) {
-    write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
-    std::string manifest = args.manifest.empty() ? args.out + ".manifest.json" : args.manifest;
+    if (is_image_spec(args.out))
+      write_image(*root, analysis, args.out, source_config(*root), image_arch(*root, args.options), "linux", args.force);
+    else
+      write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
+    std::string manifest = args.manifest.empty() ? output_path(args.out) + ".manifest.json" : args.manifest;
     write_file_atomically(manifest, make_manifest(*root, analysis, args.options).dump(1) + "\n");
   } else if (!args.manifest.empty()) {
     write_file_atomically(args.manifest, make_manifest(*root, analysis, args.options).dump(1) + "\n");
