@@ -48,6 +48,13 @@ struct Options {
   // Optional loads (rules, .note.dlopen) are kept up to this priority.
   Priority priority = Priority::Recommended;
   LdCachePolicy ldcache = LdCachePolicy::Keep;
+  // Python: modules imported by name at run time ("pkg.mod"), or whole packages ("pkg.*").
+  std::vector<std::string> python_imports;
+  // Python: keep the whole standard library (minus tests, idlelib, tkinter, ensurepip, lib2to3,
+  // turtledemo), as distroless does.
+  bool python_stdlib_full = false;
+  // Python: keep each kept module's cached bytecode (__pycache__/NAME.cpython-XY.pyc).
+  bool python_bytecode = true;
   // Rules files added to the built-in rules (--rules).
   std::vector<std::string> rules_files;
 };

@@ -40,6 +40,16 @@ class Context {
   virtual std::optional<Vertex> dlopen(Vertex from, const std::string& name, const Reason& reason,
                                        Diagnostic::Severity severity) = 0;
 
+  // True if v is run as a program: a seed, --keep, a traced execve or an interpreter of one (not
+  // only imported or dlopen'ed).
+  bool is_run(Vertex v) const {
+    for (const auto& r : analysis.graph.reasons_of(v))
+      if (r.kind == ReasonKind::Seed || r.kind == ReasonKind::Keep || r.kind == ReasonKind::Trace ||
+          r.kind == ReasonKind::Shebang)
+        return true;
+    return false;
+  }
+
   void diagnose(Diagnostic::Severity severity, std::string file, std::string message) {
     Diagnostic d{severity, std::move(file), std::move(message)};
     for (const auto& existing : analysis.diagnostics)

@@ -21,6 +21,12 @@ void add_analysis_options(CLI::App* cmd, raison::Options& o, std::vector<std::st
                                       "(default: this CPU's for a root of this architecture)");
   cmd->add_option("--legacy-hwcaps", legacy, "legacy hwcap subdirectory names (glibc < 2.37), comma-separated, or 'none'");
   cmd->add_option("--platform", o.platform, "AT_PLATFORM, substituted for $PLATFORM");
+  cmd->add_option("--python-import", o.python_imports,
+                  "A Python module loaded by name at run time, or PKG.* to keep a package whole (repeatable)");
+  cmd->add_flag("--python-stdlib-full{true}", o.python_stdlib_full,
+                "Keep the whole Python standard library (minus tests, idlelib, tkinter, ensurepip, lib2to3, turtledemo)");
+  cmd->add_option("--python-bytecode", o.python_bytecode, "keep (default) or drop the __pycache__ bytecode of kept modules")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, bool>{{"keep", true}, {"drop", false}}));
   cmd->add_option("--rules", o.rules_files, "A rules file (JSON, schema in the README) added to the built-in rules (repeatable)");
   cmd->add_option("--priority,--dlopen-priority", o.priority,
                   "Keep optional loads (rules, .note.dlopen) up to this level: required, recommended (default) or suggested")

@@ -11,6 +11,7 @@
 
 #include "analyzers/analyzer.hpp"
 #include "analyzers/elf/elf_analyzer.hpp"
+#include "analyzers/python/python_analyzer.hpp"
 #include "analyzers/rules/rules.hpp"
 #include "analyzers/script/shebang.hpp"
 #include "input/glob.hpp"
@@ -24,7 +25,7 @@ bool Analysis::incomplete() const {
   return false;
 }
 
-std::vector<std::string> known_analyzers() { return {"elf", "script", "rules"}; }
+std::vector<std::string> known_analyzers() { return {"elf", "script", "python", "rules"}; }
 
 namespace {
 
@@ -40,6 +41,7 @@ std::vector<std::unique_ptr<Analyzer>> make_analyzers(const Options& options) {
   std::vector<std::unique_ptr<Analyzer>> out;
   if (wanted("elf")) out.push_back(elf::make_elf_analyzer(options.elf_reader));
   if (wanted("script")) out.push_back(script::make_script_analyzer());
+  if (wanted("python")) out.push_back(python::make_python_analyzer());
   if (wanted("rules")) {
     std::vector<rules::Rule> rs = rules::builtin_rules();
     for (const auto& file : options.rules_files) {

@@ -45,7 +45,7 @@ class ScriptAnalyzer final : public Analyzer {
 
   void on_entry(Context& ctx, Graph::Vertex v) override {
     const FileNode& n = ctx.graph().node(v);
-    if (n.stat.type != FileType::Regular) return;
+    if (n.stat.type != FileType::Regular || !ctx.is_run(v)) return;  // an imported module's #! is never used
     std::string head(256, '\0');
     try {
       int fd = ctx.root.open_read(n.path);

@@ -1,0 +1,429 @@
+// The Python analyzer: an interpreter brings its startup set (getpath's landmarks, site, encodings,
+// sitecustomize, .pth imports); a script brings its interpreter's startup set and every module its
+// imports reach, resolved on the interpreter's sys.path as importlib's path finder would (packages,
+// namespace packages, extension modules before source, built-in and frozen modules needing no file).
+// Imports inside functions are followed too (they run when the function is called); imports under
+// `if TYPE_CHECKING:` are not (they never run).
+#include <unistd.h>
+
+#include <map>
+#include <set>
+
+#include "analyzers/elf/elf_file.hpp"
+#include "analyzers/python/layout.hpp"
+#include "analyzers/python/python_analyzer.hpp"
+#include "analyzers/python/scanner.hpp"
+#include "analyzers/script/shebang.hpp"
+#include "input/glob.hpp"
+#include "raison/error.hpp"
+
+namespace raison::python {
+
+namespace {
+
+std::string read_file(const Root& root, const std::string& canonical, size_t limit) {
+  int fd = root.open_read(canonical);
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    text.append(buf, size_t(n));
+    if (text.size() > limit) break;
+  }
+  ::close(fd);
+  if (n < 0) throw_errno(canonical);
+  return text;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+const char* context_name(Import::Context c) {
+  switch (c) {
+    case Import::Context::TopLevel: return "top-level";
+    case Import::Context::Delayed: return "delayed";
+    case Import::Context::Optional: return "optional";
+  }
+  return "";
+}
+
+// Modules `python3 -c pass` imports before any user code (Python/pylifecycle.c, Lib/site.py), in
+// addition to what their own imports reach. encodings is taken whole: its search_function imports
+// codec modules by name at run time, for whatever encoding a program names.
+const char* const kStartup[] = {"encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath",
+                                "genericpath", "_collections_abc", "_sitebuiltins"};
+
+// Where a module was found.
+struct Found {
+  enum Kind { Builtin, Frozen, Source, Extension, Package, Namespace } kind;
+  std::string file;               // the file to keep (the module, or a package's __init__.py)
+  std::vector<std::string> path;  // a package's __path__
+};
+
+struct Module {
+  std::string name;
+  bool is_package = false;
+  const Layout* layout = nullptr;
+  std::vector<std::string> script_dirs;  // sys.path[0] of a script, inherited by what it imports
+  bool from_seed = false;                // a seed script: its missing top-level imports are problems
+};
+
+class PythonAnalyzer final : public Analyzer {
+ public:
+  std::string_view name() const override { return "python"; }
+
+  void on_entry(Context& ctx, Graph::Vertex v) override {
+    const FileNode& n = ctx.graph().node(v);
+    if (n.stat.type != FileType::Regular) return;
+    const std::string path = n.path;
+    if (const Layout* layout = interpreter_layout(ctx, v)) {
+      startup(ctx, *layout, path);
+      return;
+    }
+    if (!ctx.is_run(v)) return;  // an imported module is scanned when imported, not run as a script
+    // A script: a .py file, or a file whose #! names python.
+    std::string head;
+    try {
+      head = read_file(ctx.root, path, 256);
+    } catch (const Error&) {
+      return;
+    }
+    auto sb = script::parse_shebang(head);
+    std::string interp;
+    if (sb) {
+      if (base_name(sb->interpreter).rfind("python", 0) == 0)
+        interp = sb->interpreter;
+      else if (base_name(sb->interpreter) == "env" && sb->argument.rfind("python", 0) == 0)
+        interp = find_in_path(ctx, sb->argument.substr(0, sb->argument.find_first_of(" \t")));
+      else
+        return;  // a script for another interpreter
+    } else if (ends_with(path, ".py")) {
+      interp = default_interpreter(ctx);
+      if (interp.empty()) {
+        ctx.diagnose(Diagnostic::Severity::Incomplete, path, "a Python script, but the root has no python3 to run it");
+        return;
+      }
+      ctx.reach(interp, Reason{ReasonKind::Shebang, "python", path, "a .py script is run by " + interp});
+    } else {
+      return;
+    }
+    if (interp.empty()) return;
+    auto iv = ctx.root.resolve(interp);
+    if (!iv.exists) return;
+    const Layout* layout = layout_for(ctx, interp);
+    if (!layout) return;
+    Module m{"__main__", false, layout, {parent_path(path)}, true};
+    modules_[v] = m;
+    scan_module(ctx, v, m);
+  }
+
+  void on_finish(Context&) override {}
+
+ private:
+  // The layout of the interpreter at v, if v is one: an ELF named python3.X / python3 or linking
+  // libpython3.X.
+  const Layout* interpreter_layout(Context& ctx, Graph::Vertex v) {
+    const FileNode& n = ctx.graph().node(v);
+    std::string base = base_name(n.path);
+    bool named = base.rfind("python", 0) == 0 && base.find_first_not_of("python0123456789.") == std::string::npos;
+    bool links_libpython = false;
+    try {
+      int fd = ctx.root.open_read(n.path);
+      auto e = elf::read_elf(fd, n.stat.size, ElfReaderKind::Direct);
+      ::close(fd);
+      if (!e) return nullptr;
+      for (const auto& lib : e->needed) links_libpython |= lib.rfind("libpython3", 0) == 0;
+    } catch (const Error&) {
+      return nullptr;
+    }
+    if (!named && !links_libpython) return nullptr;
+    return layout_for(ctx, n.path);
+  }
+
+  const Layout* layout_for(Context& ctx, const std::string& interp) {
+    auto r = ctx.root.resolve(interp);
+    std::string key = r.exists ? r.path : interp;
+    if (auto it = layouts_.find(key); it != layouts_.end()) return it->second.get();
+    std::unique_ptr<Layout> layout;
+    try {
+      LayoutOptions lo;
+      if (const ImageConfig* c = ctx.root.image_config()) lo.env = c->env;
+      for (const auto& [k, val] : ctx.options.env) lo.env.push_back(k + "=" + val);
+      layout = std::make_unique<Layout>(find_layout(ctx.root, interp, lo));
+      for (const auto& note : layout->notes) ctx.diagnose(Diagnostic::Severity::Note, interp, note);
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, interp, std::string("not a usable Python interpreter: ") + e.what());
+    }
+    return layouts_.emplace(key, std::move(layout)).first->second.get();
+  }
+
+  std::string default_interpreter(Context& ctx) {
+    for (const char* p : {"/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"}) {
+      auto r = ctx.root.resolve(p);
+      if (r.exists && r.stat.type == FileType::Regular) return p;
+    }
+    return "";
+  }
+
+  std::string find_in_path(Context& ctx, const std::string& program) {
+    std::string dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    if (auto it = ctx.options.env.find("PATH"); it != ctx.options.env.end()) dirs = it->second;
+    else if (const ImageConfig* c = ctx.root.image_config())
+      for (const auto& kv : c->env)
+        if (kv.rfind("PATH=", 0) == 0) dirs = kv.substr(5);
+    for (size_t i = 0; i <= dirs.size();) {
+      size_t j = dirs.find(':', i);
+      if (j == std::string::npos) j = dirs.size();
+      std::string candidate = join_path(dirs.substr(i, j - i), program);
+      i = j + 1;
+      auto r = ctx.root.resolve(candidate);
+      if (r.exists && r.stat.type == FileType::Regular) return candidate;
+    }
+    return "";
+  }
+
+  // What `python3 -c pass` needs: getpath's landmarks, the startup modules, sitecustomize and the
+  // .pth files with their import lines, and what --python-import names.
+  void startup(Context& ctx, const Layout& layout, const std::string& interp) {
+    if (!started_.insert(&layout).second) return;
+    for (const auto& landmark : layout.landmarks)
+      ctx.reach(landmark, Reason{ReasonKind::Data, "python", interp, "getpath looks at this landmark to find sys.prefix"}, false);
+    Module root_module{"", false, &layout, {}, false};
+    for (const char* name : kStartup) import(ctx, interp, root_module, name, "startup module", Import::Context::TopLevel);
+    keep_package_tree(ctx, interp, layout, "encodings", "encodings.search_function imports codecs by name at run time");
+    for (const auto& c : layout.customize) {
+      std::string mod = base_name(c);
+      mod = mod.substr(0, mod.find('.'));
+      import(ctx, interp, root_module, mod, "site imports " + mod, Import::Context::Optional);
+    }
+    for (const auto& pth : layout.pth_files) {
+      ctx.reach(pth.path, Reason{ReasonKind::Data, "python", interp, "site.py reads .pth files"}, false);
+      for (const auto& line : pth.import_lines) {
+        ScanResult r = scan(line + "\n");
+        for (const auto& imp : r.imports)
+          import(ctx, pth.path, root_module, imp.module, "import line of " + pth.path, Import::Context::Optional);
+      }
+    }
+    for (const auto& name : ctx.options.python_imports) {
+      if (ends_with(name, ".*"))
+        keep_package_tree(ctx, interp, layout, name.substr(0, name.size() - 2), "--python-import " + name);
+      else
+        import(ctx, interp, root_module, name, "--python-import " + name, Import::Context::TopLevel, true);
+    }
+    if (ctx.options.python_stdlib_full) keep_stdlib(ctx, interp, layout);
+  }
+
+  // Keeps every file under a package's directory (code that discovers its submodules or reads data
+  // files beside __file__ needs them all), and imports the package itself.
+  void keep_package_tree(Context& ctx, const std::string& from, const Layout& layout, const std::string& package,
+                         const std::string& why) {
+    Module root_module{"", false, &layout, {}, false};
+    auto found = find_module(ctx, layout, {}, package);
+    if (!found) {
+      ctx.diagnose(Diagnostic::Severity::Incomplete, from, "package " + package + " not found on sys.path (" + why + ")");
+      return;
+    }
+    import(ctx, from, root_module, package, why, Import::Context::TopLevel);
+    for (const auto& dir : found->path)
+      glob_root(ctx.root, dir, [&](const std::string& p) {
+        if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
+        auto v = ctx.reach(p, Reason{ReasonKind::Import, "python", from, why + ": keeps the whole package " + package}, false);
+        if (v && ends_with(p, ".py")) enqueue_module(ctx, *v, layout, module_name_for(ctx, layout, p), ends_with(p, "/__init__.py"));
+      }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, p, e); });
+  }
+
+  // --python-stdlib full: the whole standard library but what distroless leaves out too.
+  void keep_stdlib(Context& ctx, const std::string& interp, const Layout& layout) {
+    static const std::set<std::string> skip = {"test", "idlelib", "tkinter", "ensurepip", "lib2to3", "turtledemo",
+                                               "turtle.py", "site-packages", "dist-packages"};
+    for (const auto& dir : {layout.stdlib_dir, layout.platstdlib_dir}) {
+      auto r = ctx.root.resolve(dir);
+      if (!r.exists || r.stat.type != FileType::Directory) continue;
+      for (const auto& name : ctx.root.list_dir(r.path)) {
+        if (skip.count(name)) continue;
+        glob_root(ctx.root, join_path(r.path, name), [&](const std::string& p) {
+          if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
+          if (p.find("/test/") != std::string::npos || p.find("/tests/") != std::string::npos) return;
+          ctx.reach(p, Reason{ReasonKind::Import, "python", interp, "--python-stdlib full"}, false);
+        }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, p, e); });
+      }
+    }
+  }
+
+  // The dotted name of a source file under one of the layout's sys.path directories.
+  std::string module_name_for(Context& ctx, const Layout& layout, const std::string& file) {
+    std::string best;
+    for (const auto& dir : layout.sys_path) {
+      auto r = ctx.root.resolve(dir);
+      std::string d = r.exists ? r.path : dir;
+      if (file.rfind(d + "/", 0) == 0 && d.size() > best.size()) best = d;
+    }
+    if (best.empty()) return "";
+    std::string rel = file.substr(best.size() + 1);
+    if (ends_with(rel, "/__init__.py")) rel = rel.substr(0, rel.size() - 12);
+    else if (ends_with(rel, ".py")) rel = rel.substr(0, rel.size() - 3);
+    for (auto& c : rel)
+      if (c == '/') c = '.';
+    return rel;
+  }
+
+  void enqueue_module(Context& ctx, Graph::Vertex v, const Layout& layout, const std::string& name, bool package) {
+    if (modules_.count(v)) return;
+    Module m{name, package, &layout, {}, false};
+    modules_[v] = m;
+    scan_module(ctx, v, m);
+  }
+
+  // importlib's PathFinder/FileFinder for one name on one path list.
+  std::optional<Found> find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
+                               const std::string& tail) {
+    std::vector<std::string> portions;
+    for (const auto& entry : path) {
+      auto d = ctx.root.resolve(entry);
+      if (!d.exists || d.stat.type != FileType::Directory) continue;
+      std::string base = join_path(d.path, tail);
+      auto bd = ctx.root.resolve(base);
+      bool is_dir = bd.exists && bd.stat.type == FileType::Directory;
+      if (is_dir) {
+        // A regular package: __init__ with any loader's suffix (extension, source, bytecode).
+        for (const auto& suffix : layout.extension_suffixes) {
+          auto f = ctx.root.resolve(base + "/__init__" + suffix);
+          if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Package, base + "/__init__" + suffix, {base}};
+        }
+        for (const char* suffix : {".py", ".pyc"}) {
+          auto f = ctx.root.resolve(base + "/__init__" + suffix);
+          if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Package, base + "/__init__" + suffix, {base}};
+        }
+      }
+      // A module: extension suffixes first, then source, then sourceless bytecode.
+      for (const auto& suffix : layout.extension_suffixes) {
+        auto f = ctx.root.resolve(base + suffix);
+        if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Extension, base + suffix, {}};
+      }
+      for (const char* suffix : {".py", ".pyc"}) {
+        auto f = ctx.root.resolve(base + suffix);
+        if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Source, base + suffix, {}};
+      }
+      if (is_dir) portions.push_back(base);  // a portion of a namespace package
+    }
+    if (!portions.empty()) return Found{Found::Namespace, "", portions};
+    return std::nullopt;
+  }
+
+  std::optional<Found> find_module(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                                   const std::string& fullname) {
+    if (layout.builtin_modules.count(fullname)) return Found{Found::Builtin, "", {}};
+    for (const auto& f : layout.frozen_modules)
+      if (f == fullname && fullname != "os") return Found{Found::Frozen, "", {}};  // os.py is read as a landmark
+    auto dot = fullname.rfind('.');
+    if (dot == std::string::npos) {
+      std::vector<std::string> path = script_dirs;
+      path.insert(path.end(), layout.sys_path.begin(), layout.sys_path.end());
+      return find_on(ctx, layout, path, fullname);
+    }
+    auto parent = find_module(ctx, layout, script_dirs, fullname.substr(0, dot));
+    if (!parent || (parent->kind != Found::Package && parent->kind != Found::Namespace)) return std::nullopt;
+    return find_on(ctx, layout, parent->path, fullname.substr(dot + 1));
+  }
+
+  // Imports `fullname` (and, first, each package above it) for the file `from`.
+  bool import(Context& ctx, const std::string& from, const Module& importer, const std::string& fullname,
+              const std::string& why, Import::Context context, bool mandatory = false) {
+    if (fullname.empty()) return false;
+    const Layout& layout = *importer.layout;
+    bool ok = true;
+    size_t pos = 0;
+    while (ok) {
+      size_t dot = fullname.find('.', pos);
+      std::string name = fullname.substr(0, dot);
+      ok = import_one(ctx, from, importer, name, why, context, mandatory && dot == std::string::npos, layout);
+      if (dot == std::string::npos) break;
+      pos = dot + 1;
+    }
+    return ok;
+  }
+
+  bool import_one(Context& ctx, const std::string& from, const Module& importer, const std::string& name,
+                  const std::string& why, Import::Context context, bool mandatory, const Layout& layout) {
+    auto found = find_module(ctx, layout, importer.script_dirs, name);
+    if (!found) {
+      bool problem = mandatory || (importer.from_seed && context == Import::Context::TopLevel);
+      ctx.diagnose(problem ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note, from,
+                   "module " + name + " not found on sys.path (" + why + ", " + context_name(context) + ")");
+      return false;
+    }
+    if (found->kind == Found::Builtin || found->kind == Found::Frozen || found->file.empty()) {
+      for (const auto& dir : found->path)  // a namespace package's directories
+        ctx.reach(dir, Reason{ReasonKind::Import, "python", from, why + ": namespace package " + name}, false);
+      return true;
+    }
+    Reason r{ReasonKind::Import, "python", from,
+             why + " (" + context_name(context) + "): " + name + (found->kind == Found::Extension ? " is an extension module" : "")};
+    auto v = ctx.reach(found->file, r);
+    if (!v) return false;
+    if (ctx.options.python_bytecode && ends_with(found->file, ".py")) {
+      std::string dir = parent_path(found->file), base = base_name(found->file);
+      std::string pyc = dir + "/__pycache__/" + base.substr(0, base.size() - 3) + ".cpython-" +
+                        std::to_string(layout.major) + std::to_string(layout.minor) + ".pyc";
+      ctx.reach(pyc, Reason{ReasonKind::Data, "python", found->file, "bytecode cached for " + base + " (--python-bytecode keep)"});
+    }
+    if (found->kind == Found::Source || found->kind == Found::Package)
+      if (ends_with(found->file, ".py")) {
+        if (!modules_.count(*v)) {
+          Module m{name, found->kind == Found::Package, &layout, importer.script_dirs, false};
+          modules_[*v] = m;
+          scan_module(ctx, *v, m);
+        }
+      }
+    return true;
+  }
+
+  void scan_module(Context& ctx, Graph::Vertex v, const Module& m) {
+    const std::string path = ctx.graph().node(v).path;
+    std::string text;
+    try {
+      text = read_file(ctx.root, path, 64u << 20);
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, path, e.what());
+      return;
+    }
+    ScanResult r = scan(text);
+    for (const auto& d : r.diagnostics) ctx.diagnose(Diagnostic::Severity::Note, path, d);
+    for (const auto& imp : r.imports) {
+      if (imp.type_checking) continue;  // never runs
+      std::string base = imp.module;
+      if (imp.level > 0) {
+        try {
+          base = resolve_relative(m.name, m.is_package, imp.level, imp.module);
+        } catch (const Error& e) {
+          ctx.diagnose(Diagnostic::Severity::Note, path, "line " + std::to_string(imp.line) + ": " + e.what());
+          continue;
+        }
+      }
+      std::string why = imp.how + " " + (imp.level ? std::string(size_t(imp.level), '.') + imp.module : imp.module) +
+                        " at line " + std::to_string(imp.line);
+      if (imp.how == "from") {
+        if (!import(ctx, path, m, base, why, imp.context)) continue;
+        for (const auto& n : imp.names) {
+          if (n == "*") continue;
+          // `from pkg import name`: name may be a submodule; if it is not, it is an attribute.
+          auto sub = find_module(ctx, *m.layout, m.script_dirs, base.empty() ? n : base + "." + n);
+          if (sub) import(ctx, path, m, base.empty() ? n : base + "." + n, why, imp.context);
+        }
+      } else {
+        import(ctx, path, m, base, why, imp.context);
+      }
+    }
+  }
+
+  std::map<std::string, std::unique_ptr<Layout>> layouts_;
+  std::set<const Layout*> started_;
+  std::map<Graph::Vertex, Module> modules_;
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> make_python_analyzer() { return std::make_unique<PythonAnalyzer>(); }
+
+}  // namespace raison::python

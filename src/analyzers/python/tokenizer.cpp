@@ -1,0 +1,288 @@
+// A tokenizer for Python source after CPython's Parser/tokenizer.c, reduced to what import scanning
+// needs: names, operators, string literals (every prefix, triple quotes, f-strings with nested
+// replacement fields and format specs), numbers, and logical lines with their indentation. Comments,
+// blank lines, backslash continuations and newlines inside brackets are consumed the way CPython does,
+// so nothing inside a string or a comment can look like a statement.
+#include <cctype>
+#include <string>
+
+#include "analyzers/python/source.hpp"
+
+namespace raison::python {
+namespace {
+
+// Nested f-strings deeper than this are not real code; stop instead of exhausting the stack.
+constexpr int kMaxFStringNesting = 64;
+
+bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+bool ident_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
+bool ident_char(unsigned char c) { return ident_start(c) || is_digit(c); }
+
+// The prefixes CPython accepts before a quote (Parser/tokenizer.c): any order and case of
+// r with b or f, and u alone.
+bool string_prefix_ok(std::string_view p) {
+  if (p.size() > 2) return false;
+  int r = 0, b = 0, f = 0, u = 0;
+  for (char ch : p) {
+    switch (ch | 0x20) {
+      case 'r': ++r; break;
+      case 'b': ++b; break;
+      case 'f': ++f; break;
+      case 'u': ++u; break;
+      default: return false;
+    }
+  }
+  if (r > 1 || b > 1 || f > 1 || u > 1 || (b && f)) return false;
+  return !(u && (r || b || f));
+}
+
+class Lexer {
+ public:
+  Lexer(std::string_view s, std::vector<std::string>& diags) : s_(s), diags_(diags) {}
+
+  std::vector<LogicalLine> run() {
+    bool line_start = true;
+    while (i_ < s_.size()) {
+      if (line_start && depth_ == 0 && !indentation()) continue;
+      line_start = false;
+      unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '\n' || c == '\r') {
+        i_ += (c == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') ? 2 : 1;
+        ++line_;
+        if (depth_ == 0) {
+          flush();
+          line_start = true;
+        }
+      } else if (c == ' ' || c == '\t' || c == '\f' || c == '\0') {
+        ++i_;
+      } else if (c == '#') {
+        skip_comment();
+      } else if (c == '\\' && continuation()) {
+      } else if (ident_start(c)) {
+        name_or_string();
+      } else if (c == '"' || c == '\'') {
+        size_t start = i_;
+        int line = line_;
+        i_ = string_end(i_, false, 0);
+        push(Token::Kind::String, start, line);
+      } else if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) {
+        number();
+      } else {
+        op(c);
+      }
+    }
+    if (depth_ > 0) diags_.push_back("unclosed bracket at end of file");
+    flush();
+    return std::move(lines_);
+  }
+
+ private:
+  // At the start of a physical line outside brackets: measures the indentation. Returns false when
+  // the line is blank or a comment (consumed up to its newline), true when a token follows.
+  bool indentation() {
+    int col = 0;
+    while (i_ < s_.size()) {
+      char c = s_[i_];
+      if (c == ' ') ++col;
+      else if (c == '\t') col = (col / 8 + 1) * 8;
+      else if (c == '\f') col = 0;
+      else break;
+      ++i_;
+    }
+    if (i_ == s_.size()) return false;
+    if (s_[i_] == '#') skip_comment();
+    if (i_ < s_.size() && (s_[i_] == '\n' || s_[i_] == '\r')) {
+      i_ += (s_[i_] == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') ? 2 : 1;
+      ++line_;
+      return false;
+    }
+    if (i_ == s_.size()) return false;
+    cur_.indent = col;
+    return true;
+  }
+
+  void skip_comment() {
+    while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
+  }
+
+  // A backslash joins the next physical line; anywhere else it is a stray character.
+  bool continuation() {
+    size_t j = i_ + 1;
+    if (j < s_.size() && s_[j] == '\r') ++j;
+    if (j < s_.size() && s_[j] == '\n') {
+      i_ = j + 1;
+      ++line_;
+      return true;
+    }
+    if (j == s_.size()) {
+      i_ = j;
+      return true;
+    }
+    return false;
+  }
+
+  void name_or_string() {
+    size_t start = i_;
+    while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) ++i_;
+    if (i_ < s_.size() && (s_[i_] == '"' || s_[i_] == '\'') && string_prefix_ok(s_.substr(start, i_ - start))) {
+      bool f = string_prefix(s_.substr(start, i_ - start + 1)).find('f') != std::string::npos;
+      int line = line_;
+      i_ = string_end(i_, f, 0);
+      push(Token::Kind::String, start, line);
+      return;
+    }
+    push(Token::Kind::Name, start);
+  }
+
+  // Returns the position after the literal whose opening quote is at q. Inside, a backslash hides
+  // the quote, a backslash or a newline that follows it (raw strings included: r"\"" is one string).
+  size_t string_end(size_t q, bool fstring, int nesting) {
+    const char quote = s_[q];
+    const bool triple = q + 2 < s_.size() && s_[q + 1] == quote && s_[q + 2] == quote;
+    const int start_line = line_;
+    size_t i = q + (triple ? 3 : 1);
+    while (i < s_.size()) {
+      char c = s_[i];
+      if (c == '\\' && i + 1 < s_.size()) {
+        char n = s_[i + 1];
+        if (n == '\n' || n == '\r') ++line_;
+        if (n == '\r' && i + 2 < s_.size() && s_[i + 2] == '\n') ++i;
+        i += (n == quote || n == '\\' || n == '\n' || n == '\r') ? 2 : 1;
+      } else if (c == '\n' || c == '\r') {
+        if (!triple) {
+          diags_.push_back("line " + std::to_string(start_line) + ": unterminated string literal");
+          return i;
+        }
+        ++line_;
+        ++i;
+      } else if (c == quote) {
+        if (!triple) return i + 1;
+        if (i + 2 < s_.size() && s_[i + 1] == quote && s_[i + 2] == quote) return i + 3;
+        ++i;
+      } else if (fstring && c == '{') {
+        if (i + 1 < s_.size() && s_[i + 1] == '{') i += 2;
+        else i = fstring_field(i + 1, nesting + 1);
+      } else {
+        ++i;
+      }
+    }
+    diags_.push_back("line " + std::to_string(start_line) + ": unterminated string literal at end of file");
+    return i;
+  }
+
+  // A replacement field's expression, from after its '{' to after its '}'. Nested strings are
+  // skipped whole; a ':' outside brackets starts the format spec.
+  size_t fstring_field(size_t i, int nesting) {
+    if (nesting > kMaxFStringNesting) {
+      diags_.push_back("line " + std::to_string(line_) + ": f-strings nested too deeply");
+      return s_.size();
+    }
+    int brackets = 0;
+    while (i < s_.size()) {
+      unsigned char c = static_cast<unsigned char>(s_[i]);
+      if (c == '"' || c == '\'') {
+        i = string_end(i, false, nesting);
+        continue;
+      }
+      if (ident_start(c)) {
+        size_t start = i;
+        while (i < s_.size() && ident_char(static_cast<unsigned char>(s_[i]))) ++i;
+        if (i < s_.size() && (s_[i] == '"' || s_[i] == '\'') && string_prefix_ok(s_.substr(start, i - start)))
+          i = string_end(i, string_prefix(s_.substr(start, i - start + 1)).find('f') != std::string::npos, nesting);
+        continue;
+      }
+      if (c == '\n') ++line_;
+      if (c == '(' || c == '[' || c == '{') ++brackets;
+      else if (c == ')' || c == ']') --brackets;
+      else if (c == '}' && brackets-- == 0) return i + 1;
+      else if (c == ':' && brackets == 0) return format_spec(i + 1, nesting);
+      ++i;
+    }
+    return i;
+  }
+
+  // A format spec is literal text up to the field's '}', except for nested fields.
+  size_t format_spec(size_t i, int nesting) {
+    while (i < s_.size()) {
+      char c = s_[i];
+      if (c == '{') {
+        i = fstring_field(i + 1, nesting + 1);
+        continue;
+      }
+      if (c == '}') return i + 1;
+      if (c == '\n') ++line_;
+      ++i;
+    }
+    return i;
+  }
+
+  void number() {
+    size_t start = i_;
+    auto at = [&](size_t k) -> unsigned { return k < s_.size() ? static_cast<unsigned char>(s_[k]) : 0u; };
+    if (at(i_) == '0' && ((at(i_ + 1) | 0x20) == 'x' || (at(i_ + 1) | 0x20) == 'o' || (at(i_ + 1) | 0x20) == 'b')) {
+      i_ += 2;
+      while (std::isxdigit(at(i_)) || at(i_) == '_') ++i_;
+    } else {
+      while (is_digit(at(i_)) || at(i_) == '_' || at(i_) == '.') ++i_;
+      if ((at(i_) | 0x20) == 'e' && (is_digit(at(i_ + 1)) || ((at(i_ + 1) == '+' || at(i_ + 1) == '-') && is_digit(at(i_ + 2))))) {
+        i_ += 2;
+        while (is_digit(at(i_)) || at(i_) == '_') ++i_;
+      }
+      if ((at(i_) | 0x20) == 'j') ++i_;
+    }
+    push(Token::Kind::Number, start);
+  }
+
+  void op(unsigned char c) {
+    size_t start = i_++;
+    if (c == '(' || c == '[' || c == '{') ++depth_;
+    else if ((c == ')' || c == ']' || c == '}') && depth_ > 0) --depth_;
+    else if (c == '.' && s_.substr(start, 3) == "...") i_ = start + 3;
+    else if (c == ':' && i_ < s_.size() && s_[i_] == '=') ++i_;  // walrus, not a block colon
+    else if (c == '-' && i_ < s_.size() && s_[i_] == '>') ++i_;
+    push(Token::Kind::Op, start);
+  }
+
+  void push(Token::Kind kind, size_t start, int line = 0) {
+    cur_.tokens.push_back({kind, s_.substr(start, i_ - start), line ? line : line_});
+  }
+
+  void flush() {
+    if (!cur_.tokens.empty()) lines_.push_back(std::move(cur_));
+    cur_ = {};
+  }
+
+  std::string_view s_;
+  std::vector<std::string>& diags_;
+  size_t i_ = 0;
+  int line_ = 1;
+  int depth_ = 0;
+  LogicalLine cur_;
+  std::vector<LogicalLine> lines_;
+};
+
+}  // namespace
+
+std::vector<LogicalLine> tokenize(std::string_view text, std::vector<std::string>& diagnostics) {
+  return Lexer(text, diagnostics).run();
+}
+
+std::string string_prefix(std::string_view literal) {
+  std::string p;
+  for (char c : literal) {
+    if (c == '"' || c == '\'') break;
+    p += static_cast<char>(c | 0x20);
+  }
+  return p;
+}
+
+std::string_view string_body(std::string_view literal) {
+  size_t q = literal.find_first_of("\"'");
+  if (q == std::string_view::npos) return {};
+  literal.remove_prefix(q);
+  size_t n = literal.size() >= 6 && literal[1] == literal[0] && literal[2] == literal[0] ? 3 : 1;
+  if (literal.size() < 2 * n) return {};
+  return literal.substr(n, literal.size() - 2 * n);
+}
+
+}  // namespace raison::python
