@@ -1,0 +1,560 @@
+// Images as roots: tarballs, OCI layouts and docker-archives the tests write with libarchive are
+// unpacked and read back; every hostile archive must fail with one line naming the entry and the cause,
+// leave nothing in the temp dir, and never touch the sentinel directory beside the staging area.
+#include <archive.h>
+#include <archive_entry.h>
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "input/image.hpp"
+#include "raison/error.hpp"
+#include "util/sha256.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Temp {
+  fs::path dir;
+  Temp() {
+    char tmpl[] = "/tmp/raison-imgin-test-XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    fs::create_directories(dir / "tmp");
+    fs::create_directories(dir / "sentinel");
+  }
+  ~Temp() { fs::remove_all(dir); }
+  raison::ImageOpenOptions options() const {
+    raison::ImageOpenOptions o;
+    o.temp_dir = (dir / "tmp").string();
+    return o;
+  }
+  // Nothing escaped and nothing was left behind.
+  void check_clean() const {
+    CHECK(fs::is_empty(dir / "sentinel"));
+    CHECK(fs::is_empty(dir / "tmp"));
+  }
+};
+
+struct E {
+  E(std::string n, char t = 'f', std::string d = "", unsigned m = 0644, long u = 0, long g = 0, std::string c = "")
+      : name(std::move(n)), type(t), data(std::move(d)), mode(m), uid(u), gid(g), cap(std::move(c)) {}
+  std::string name;
+  char type = 'f';  // f file, d dir, l symlink, h hardlink, c char device, p fifo
+  std::string data;  // contents, or link target
+  unsigned mode = 0644;
+  long uid = 0, gid = 0;
+  std::string cap;  // security.capability
+};
+
+la_ssize_t append(archive*, void* out, const void* buf, size_t n) {
+  static_cast<std::string*>(out)->append(static_cast<const char*>(buf), n);
+  return static_cast<la_ssize_t>(n);
+}
+
+std::string make_tar(const std::vector<E>& entries) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  archive_write_set_bytes_in_last_block(a, 1);
+  REQUIRE(archive_write_open(a, &out, nullptr, append, nullptr) == ARCHIVE_OK);
+  for (const auto& x : entries) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, x.name.c_str());
+    archive_entry_set_uid(e, x.uid);
+    archive_entry_set_gid(e, x.gid);
+    archive_entry_set_mtime(e, 1700000000, 0);
+    archive_entry_set_perm(e, x.mode);
+    if (!x.cap.empty()) archive_entry_xattr_add_entry(e, "security.capability", x.cap.data(), x.cap.size());
+    switch (x.type) {
+      case 'f':
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_size(e, static_cast<la_int64_t>(x.data.size()));
+        break;
+      case 'd': archive_entry_set_filetype(e, AE_IFDIR); break;
+      case 'l':
+        archive_entry_set_filetype(e, AE_IFLNK);
+        archive_entry_set_symlink(e, x.data.c_str());
+        break;
+      case 'h':
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_hardlink(e, x.data.c_str());
+        break;
+      case 'c':
+        archive_entry_set_filetype(e, AE_IFCHR);
+        archive_entry_set_rdev(e, makedev(1, 3));
+        break;
+      case 'p': archive_entry_set_filetype(e, AE_IFIFO); break;
+    }
+    REQUIRE(archive_write_header(a, e) == ARCHIVE_OK);
+    if (x.type == 'f' && !x.data.empty()) archive_write_data(a, x.data.data(), x.data.size());
+    archive_entry_free(e);
+  }
+  REQUIRE(archive_write_close(a) == ARCHIVE_OK);
+  archive_write_free(a);
+  return out;
+}
+
+// `data` through a libarchive compressor (raw format: no container around it).
+std::string compress(const std::string& data, int filter) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_raw(a);
+  REQUIRE(archive_write_add_filter(a, filter) == ARCHIVE_OK);
+  archive_write_set_bytes_in_last_block(a, 1);
+  REQUIRE(archive_write_open(a, &out, nullptr, append, nullptr) == ARCHIVE_OK);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_pathname(e, "data");
+  archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+  REQUIRE(archive_write_header(a, e) == ARCHIVE_OK);
+  archive_write_data(a, data.data(), data.size());
+  archive_entry_free(e);
+  REQUIRE(archive_write_close(a) == ARCHIVE_OK);
+  archive_write_free(a);
+  return out;
+}
+
+void put(const fs::path& p, const std::string& bytes) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+std::string slurp_fd(int fd) {
+  std::string s;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return s;
+}
+
+std::string content(const raison::Root& r, const std::string& path) {
+  return slurp_fd(r.open_read(r.resolve(path).path));
+}
+
+struct Layer {
+  std::string stored, diff_id, media;
+};
+
+Layer layer(const std::vector<E>& entries, int filter = ARCHIVE_FILTER_NONE) {
+  std::string tar = make_tar(entries);
+  Layer l{tar, "sha256:" + raison::sha256_hex(tar), "application/vnd.oci.image.layer.v1.tar"};
+  if (filter == ARCHIVE_FILTER_GZIP) {
+    l.stored = compress(tar, filter);
+    l.media += "+gzip";
+  } else if (filter == ARCHIVE_FILTER_ZSTD) {
+    l.stored = compress(tar, filter);
+    l.media += "+zstd";
+  }
+  return l;
+}
+
+json put_blob(const fs::path& layout, const std::string& bytes, const std::string& media) {
+  std::string hex = raison::sha256_hex(bytes);
+  put(layout / "blobs/sha256" / hex, bytes);
+  return {{"mediaType", media}, {"digest", "sha256:" + hex}, {"size", bytes.size()}};
+}
+
+json config_for(const std::vector<Layer>& layers, const std::string& arch = "amd64") {
+  json c = {{"architecture", arch},
+            {"os", "linux"},
+            {"config",
+             {{"Env", {"PATH=/usr/bin", "LANG=C.UTF-8"}},
+              {"Entrypoint", {"/usr/bin/app"}},
+              {"Cmd", {"--serve"}},
+              {"WorkingDir", "/srv"},
+              {"User", "1000:1000"}}},
+            {"rootfs", {{"type", "layers"}, {"diff_ids", json::array()}}}};
+  for (const auto& l : layers) c["rootfs"]["diff_ids"].push_back(l.diff_id);
+  return c;
+}
+
+// Writes config, layers and manifest blobs; returns the manifest's descriptor.
+json put_image(const fs::path& layout, const std::vector<Layer>& layers, const std::string& arch = "amd64") {
+  json m = {{"schemaVersion", 2},
+            {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+            {"config", put_blob(layout, config_for(layers, arch).dump(), "application/vnd.oci.image.config.v1+json")},
+            {"layers", json::array()}};
+  for (const auto& l : layers) m["layers"].push_back(put_blob(layout, l.stored, l.media));
+  return put_blob(layout, m.dump(), "application/vnd.oci.image.manifest.v1+json");
+}
+
+json tagged(json desc, const std::string& tag) {
+  desc["annotations"] = {{"org.opencontainers.image.ref.name", tag}};
+  return desc;
+}
+
+void put_index(const fs::path& layout, const json& manifests) {
+  put(layout / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  put(layout / "index.json", json({{"schemaVersion", 2}, {"manifests", manifests}}).dump());
+}
+
+// A docker save: <id>/layer.tar per layer, <config hex>.json, manifest.json.
+void put_docker_archive(const fs::path& file, const std::vector<Layer>& layers, const json& layer_names = nullptr) {
+  std::string config = config_for(layers).dump();
+  std::string config_name = raison::sha256_hex(config) + ".json";
+  json manifest = json::array({{{"Config", config_name}, {"RepoTags", {"app:1"}}, {"Layers", json::array()}}});
+  std::vector<E> members;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    std::string id = raison::sha256_hex(std::to_string(i)) + "/layer.tar";
+    manifest[0]["Layers"].push_back(id);
+    members.push_back({id, 'f', layers[i].stored});
+  }
+  if (!layer_names.is_null()) manifest[0]["Layers"] = layer_names;
+  members.push_back({config_name, 'f', config});
+  members.push_back({"manifest.json", 'f', manifest.dump()});
+  put(file, make_tar(members));
+}
+
+std::string error_of(const std::string& spec, const raison::ImageOpenOptions& o) {
+  try {
+    raison::open_root(spec, o);
+  } catch (const raison::Error& e) {
+    std::string m = e.what();
+    CHECK(m.find('\n') == std::string::npos);
+    return m;
+  }
+  FAIL("open_root(" << spec << ") did not fail");
+  return {};
+}
+
+const raison::ImageRoot& image(const std::unique_ptr<raison::Root>& r) {
+  const raison::ImageRoot* i = raison::as_image(*r);
+  REQUIRE(i);
+  return *i;
+}
+
+const std::string kCap("\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 20);
+
+}  // namespace
+
+TEST_CASE("image input: a plain rootfs tarball is one layer, with modes, owners, links and capabilities") {
+  Temp t;
+  put(t.dir / "rootfs.tar", make_tar({{"./", 'd', "", 0755},
+                                      {"./usr/", 'd', "", 0755},
+                                      {"./usr/bin/", 'd', "", 0755},
+                                      {"./usr/bin/app", 'f', "#!/bin/sh\n", 04755, 1234, 5678},
+                                      {"./usr/bin/ping", 'f', "ping", 0755, 0, 0, kCap},
+                                      {"./usr/bin/app-link", 'l', "app"},
+                                      {"./usr/bin/app-hard", 'h', "usr/bin/app"},
+                                      {"./private/", 'd', "", 0700}}));
+  std::string staging;
+  {
+    auto root = raison::open_root((t.dir / "rootfs.tar").string(), t.options());
+    const auto& img = image(root);
+    staging = img.staging_dir();
+    CHECK(fs::path(staging).parent_path() == t.dir / "tmp");
+    auto app = root->lstat("/usr/bin/app");
+    REQUIRE(app);
+    CHECK((app->mode & 07777) == 04755);
+    CHECK(app->uid == 1234);
+    CHECK(app->gid == 5678);
+    CHECK(app->mtime == 1700000000);
+    CHECK(content(*root, "/usr/bin/app-link") == "#!/bin/sh\n");
+    CHECK(root->readlink("/usr/bin/app-link") == "app");
+    CHECK(root->lstat("/usr/bin/app-hard")->id == app->id);
+    CHECK(root->xattr("/usr/bin/ping", "security.capability") == kCap);
+    CHECK((root->lstat("/private")->mode & 07777) == 0700);
+    CHECK(root->image_config() == nullptr);  // a tarball has no config
+    REQUIRE(img.layers().size() == 1);
+    CHECK(img.layers()[0].digest == img.layers()[0].diff_id);  // stored plain
+    REQUIRE(img.layer_of("/usr/bin/app"));
+    CHECK(*img.layer_of("/usr/bin/app") == img.layers()[0].diff_id);
+    CHECK(fs::exists(staging));
+  }
+  CHECK_FALSE(fs::exists(staging));  // the root removes its staging directory
+}
+
+TEST_CASE("image input: gzip, zstd and xz layers are recognised by their bytes, not their names") {
+  Temp t;
+  std::string tar = make_tar({{"etc/", 'd'}, {"etc/os-release", 'f', "ID=test\n"}});
+  for (int filter : {ARCHIVE_FILTER_GZIP, ARCHIVE_FILTER_ZSTD, ARCHIVE_FILTER_XZ, ARCHIVE_FILTER_BZIP2}) {
+    CAPTURE(filter);
+    std::string stored = compress(tar, filter);
+    CHECK(stored != tar);
+    put(t.dir / "layer.bin", stored);
+    auto root = raison::open_root((t.dir / "layer.bin").string(), t.options());
+    CHECK(content(*root, "/etc/os-release") == "ID=test\n");
+    const auto& l = image(root).layers()[0];
+    CHECK(l.diff_id == "sha256:" + raison::sha256_hex(tar));
+    CHECK(l.digest == "sha256:" + raison::sha256_hex(stored));
+  }
+}
+
+namespace {
+
+// Three layers: a base; one that deletes with a whiteout, empties a directory with an opaque marker
+// (writing into it before and after the marker) and hardlinks to a file of the base; a gzip one that
+// replaces a file.
+std::vector<Layer> three_layers() {
+  return {layer({{"etc/", 'd'},
+                 {"etc/motd", 'f', "base\n"},
+                 {"usr/lib/libx.so.1", 'f', "ELF-ish"},
+                 {"var/cache/", 'd'},
+                 {"var/cache/old", 'f', "stale"},
+                 {"opt/d/", 'd'},
+                 {"opt/d/old1", 'f', "1"},
+                 {"opt/d/sub/old2", 'f', "2"}}),
+          layer({{"var/cache/.wh.old", 'f'},
+                 {"opt/d/", 'd', "", 0750},
+                 {"opt/d/before", 'f', "b"},
+                 {"opt/d/.wh..wh..opq", 'f'},
+                 {"opt/d/after", 'f', "a"},
+                 {"usr/bin/libx-hard", 'h', "usr/lib/libx.so.1"}}),
+          layer({{"etc/motd", 'f', "top\n", 0600}}, ARCHIVE_FILTER_GZIP)};
+}
+
+}  // namespace
+
+TEST_CASE("image input: OCI layers apply in order, with whiteouts, opaque directories and hardlinks across layers") {
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  auto layers = three_layers();
+  put_index(oci, json::array({tagged(put_image(oci, layers), "v1")}));
+  auto root = raison::open_root("oci:" + oci.string() + ":v1", t.options());
+  const auto& img = image(root);
+  CHECK(root->describe() == "image oci:" + oci.string() + ":v1");
+
+  CHECK_FALSE(root->lstat("/var/cache/old"));
+  CHECK(root->lstat("/var/cache"));
+  CHECK(root->list_dir("/opt/d") == std::vector<std::string>{"after", "before"});
+  CHECK((root->lstat("/opt/d")->mode & 07777) == 0750);
+  CHECK(content(*root, "/etc/motd") == "top\n");
+  CHECK(root->lstat("/usr/bin/libx-hard")->id == root->lstat("/usr/lib/libx.so.1")->id);
+
+  REQUIRE(img.layers().size() == 3);
+  CHECK(*img.layer_of("/usr/lib/libx.so.1") == layers[0].diff_id);
+  CHECK(*img.layer_of("/usr/bin/libx-hard") == layers[1].diff_id);
+  CHECK(*img.layer_of("/etc/motd") == layers[2].diff_id);
+  CHECK(img.layers()[2].media_type == "application/vnd.oci.image.layer.v1.tar+gzip");
+  CHECK(img.layers()[2].digest != img.layers()[2].diff_id);
+
+  const raison::ImageConfig* c = root->image_config();
+  REQUIRE(c);
+  CHECK(c->env == std::vector<std::string>{"PATH=/usr/bin", "LANG=C.UTF-8"});
+  CHECK(c->entrypoint == std::vector<std::string>{"/usr/bin/app"});
+  CHECK(c->cmd == std::vector<std::string>{"--serve"});
+  CHECK(c->working_dir == "/srv");
+  CHECK(c->user == "1000:1000");
+  CHECK(img.config_json() == config_for(layers));
+  CHECK(img.manifest_json()["layers"].size() == 3);
+}
+
+TEST_CASE("image input: a docker-archive with two layers, named or recognised by its manifest.json") {
+  Temp t;
+  std::vector<Layer> layers = {layer({{"bin/", 'd'}, {"bin/tool", 'f', "v1"}, {"bin/gone", 'f', "x"}}),
+                               layer({{"bin/tool", 'f', "v2"}, {"bin/.wh.gone", 'f'}})};
+  put_docker_archive(t.dir / "saved.tar", layers);
+  for (std::string spec : {"docker-archive:" + (t.dir / "saved.tar").string(),
+                           "docker-archive:" + (t.dir / "saved.tar").string() + ":app:1",
+                           (t.dir / "saved.tar").string()}) {
+    CAPTURE(spec);
+    auto root = raison::open_root(spec, t.options());
+    CHECK(content(*root, "/bin/tool") == "v2");
+    CHECK_FALSE(root->lstat("/bin/gone"));
+    CHECK(*image(root).layer_of("/bin/tool") == layers[1].diff_id);
+    CHECK(root->image_config()->working_dir == "/srv");
+    CHECK(image(root).manifest_json()["RepoTags"][0] == "app:1");
+  }
+  CHECK(error_of("docker-archive:" + (t.dir / "saved.tar").string() + ":other:2", t.options()).find("tags: app:1") !=
+        std::string::npos);
+  t.check_clean();
+}
+
+TEST_CASE("image input: an OCI tag picks its image; several images and no tag is an error listing the tags") {
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  put_index(oci, json::array({tagged(put_image(oci, {layer({{"which", 'f', "one"}})}), "one"),
+                              tagged(put_image(oci, {layer({{"which", 'f', "two"}})}), "two")}));
+  CHECK(content(*raison::open_root("oci:" + oci.string() + ":two", t.options()), "/which") == "two");
+  CHECK(content(*raison::open_root("oci:" + oci.string() + ":one", t.options()), "/which") == "one");
+  std::string e = error_of("oci:" + oci.string(), t.options());
+  CHECK(e.find("tags: one, two") != std::string::npos);
+  CHECK(error_of("oci:" + oci.string() + ":three", t.options()).find("no image tagged 'three'") != std::string::npos);
+  t.check_clean();
+}
+
+TEST_CASE("image input: --platform picks from a nested image index with two platforms") {
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  json amd = put_image(oci, {layer({{"arch", 'f', "amd64"}})}, "amd64");
+  json arm = put_image(oci, {layer({{"arch", 'f', "arm64"}})}, "arm64");
+  amd["platform"] = {{"os", "linux"}, {"architecture", "amd64"}};
+  arm["platform"] = {{"os", "linux"}, {"architecture", "arm64"}, {"variant", "v8"}};
+  json index = {{"schemaVersion", 2},
+                {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                {"manifests", {amd, arm}}};
+  put_index(oci, json::array({tagged(put_blob(oci, index.dump(), "application/vnd.oci.image.index.v1+json"), "multi")}));
+  auto o = t.options();
+  o.platform = "linux/arm64";
+  CHECK(content(*raison::open_root("oci:" + oci.string() + ":multi", o), "/arch") == "arm64");
+  o.platform = "linux/arm64/v8";
+  CHECK(content(*raison::open_root("oci:" + oci.string() + ":multi", o), "/arch") == "arm64");
+  o.platform = "linux/amd64";
+  CHECK(content(*raison::open_root("oci:" + oci.string() + ":multi", o), "/arch") == "amd64");
+  o.platform = "linux/s390x";
+  std::string e = error_of("oci:" + oci.string() + ":multi", o);
+  CHECK(e.find("no image for platform linux/s390x") != std::string::npos);
+  CHECK(e.find("linux/amd64, linux/arm64/v8") != std::string::npos);
+  t.check_clean();
+}
+
+namespace {
+
+// Writes `entries` as a tarball and opens it; returns the error (empty if it opened).
+std::string refuse(Temp& t, const std::vector<E>& entries, const raison::ImageOpenOptions* o = nullptr) {
+  put(t.dir / "hostile.tar", make_tar(entries));
+  return error_of((t.dir / "hostile.tar").string(), o ? *o : t.options());
+}
+
+bool has(const std::string& s, const std::string& part) {
+  INFO(s);
+  return s.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("image input: an entry naming '..' is refused, a leading '/' is taken as the root") {
+  Temp t;
+  std::string e = refuse(t, {{"etc/", 'd'}, {"etc/../../sentinel/x", 'f', "owned"}});
+  CHECK(has(e, "entry etc/../../sentinel/x: '..' component"));
+  CHECK(has(e, "layer 1"));
+  t.check_clean();
+
+  put(t.dir / "abs.tar", make_tar({{(t.dir / "sentinel/abs").string(), 'f', "inside"}}));
+  auto root = raison::open_root((t.dir / "abs.tar").string(), t.options());
+  CHECK(content(*root, (t.dir / "sentinel/abs").string()) == "inside");
+  CHECK(fs::is_empty(t.dir / "sentinel"));
+}
+
+TEST_CASE("image input: a symlink planted by an earlier entry cannot carry a later write out of the staging dir") {
+  Temp t;
+  // Relative and absolute links to the sentinel, then writes through them: they land inside.
+  put(t.dir / "links.tar", make_tar({{"rel", 'l', "../../../../../../sentinel"},
+                                     {"abs", 'l', (t.dir / "sentinel").string()},
+                                     {"rel/pwned", 'f', "r"},
+                                     {"abs/pwned", 'f', "a"},
+                                     {"hard", 'h', "abs/pwned"}}));
+  {
+    auto root = raison::open_root((t.dir / "links.tar").string(), t.options());
+    CHECK(content(*root, "/sentinel/pwned") == "r");
+    CHECK(content(*root, (t.dir / "sentinel/pwned").string()) == "a");
+    CHECK(content(*root, "/hard") == "a");
+    CHECK(fs::is_empty(t.dir / "sentinel"));
+  }
+  std::string e = refuse(t, {{"a", 'l', "b"}, {"b", 'l', "a"}, {"a/x", 'f', "loop"}});
+  CHECK(has(e, "entry a/x: /a: too many levels of symbolic links"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: hostile whiteouts and hardlinks name the entry and the cause") {
+  Temp t;
+  CHECK(has(refuse(t, {{"d/", 'd'}, {"d/.wh...", 'f'}}), "entry d/.wh...: whiteout of '..'"));
+  CHECK(has(refuse(t, {{"../.wh.sentinel", 'f'}}), "entry ../.wh.sentinel: '..' component"));
+  CHECK(has(refuse(t, {{"passwd", 'h', "../../etc/passwd"}}),
+            "entry passwd: hardlink target ../../etc/passwd: '..' component"));
+  CHECK(has(refuse(t, {{"x", 'h', "missing/file"}}), "entry x: hardlink to missing/file, which no earlier entry created"));
+  CHECK(has(refuse(t, {{"d/", 'd'}, {"x", 'h', "d"}}), "entry x: hardlink to directory d"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: device nodes and fifos are not extracted, and each is reported") {
+  Temp t;
+  put(t.dir / "dev.tar", make_tar({{"dev/", 'd'}, {"dev/null", 'c'}, {"run/fifo", 'p'}, {"ok", 'f', "y"}}));
+  auto root = raison::open_root((t.dir / "dev.tar").string(), t.options());
+  const auto& d = image(root).diagnostics();
+  REQUIRE(d.size() == 2);
+  CHECK(has(d[0], "dev/null: character device not extracted"));
+  CHECK(has(d[1], "run/fifo: fifo not extracted"));
+  CHECK_FALSE(root->lstat("/dev/null"));
+  CHECK(content(*root, "/ok") == "y");
+}
+
+TEST_CASE("image input: size, ratio, name and count caps stop hostile layers") {
+  Temp t;
+  // 8 MiB of zeros gzip to ~8 KiB: past a 1 MiB floor that is far beyond 200:1.
+  put(t.dir / "bomb.tar.gz", compress(make_tar({{"zeros", 'f', std::string(8 << 20, '\0')}}), ARCHIVE_FILTER_GZIP));
+  auto o = t.options();
+  o.ratio_floor = 1 << 20;
+  CHECK(has(error_of((t.dir / "bomb.tar.gz").string(), o), "decompresses to more than 200 times its stored size"));
+  o = t.options();
+  o.max_unpacked_bytes = 1 << 20;
+  CHECK(has(refuse(t, {{"big", 'f', std::string(2 << 20, 'b')}}, &o), "entry big: image unpacks to more than 1048576 bytes"));
+  o = t.options();
+  o.max_entries = 5;
+  std::vector<E> many;
+  for (int i = 0; i < 10; ++i) many.push_back({"f" + std::to_string(i), 'f', "x"});
+  CHECK(has(refuse(t, many, &o), "entry f5: more than 5 entries"));
+  std::string long_name = "d/" + std::string(300, 'n');
+  CHECK(has(refuse(t, {{long_name, 'f', "x"}}), "component of 300 bytes, longer than NAME_MAX"));
+  std::string deep;
+  for (int i = 0; i < 300; ++i) deep += "a/";
+  CHECK(has(refuse(t, {{deep + "f", 'f', "x"}}), "directories nested deeper than 256"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: a blob whose bytes do not match its digest, or a missing blob, is refused") {
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  Layer l = layer({{"file", 'f', "payload-AAAA"}});
+  put_index(oci, json::array({tagged(put_image(oci, {l}), "x")}));
+  std::string hex = raison::sha256_hex(l.stored);
+  fs::path blob = oci / "blobs/sha256" / hex;
+  {  // same size, one byte of file data changed: the tar still reads, only the digest tells
+    std::fstream f(blob, std::ios::in | std::ios::out | std::ios::binary);
+    std::string s = l.stored;
+    size_t at = s.find("payload-AAAA");
+    REQUIRE(at != std::string::npos);
+    f.seekp(static_cast<std::streamoff>(at + 8));
+    f.put('B');
+  }
+  std::string e = error_of("oci:" + oci.string() + ":x", t.options());
+  CHECK(has(e, "layer 1 (sha256:" + hex + "): blob hashes to sha256:"));
+  CHECK(has(e, "the manifest says sha256:" + hex));
+  fs::remove(blob);
+  CHECK(has(error_of("oci:" + oci.string() + ":x", t.options()),
+            "blob sha256:" + hex + " named by layer 1 is missing from the layout"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: a docker-archive layer name with a NUL, or a diff_id that does not match, is refused") {
+  Temp t;
+  std::vector<Layer> layers = {layer({{"f", 'f', "x"}})};
+  put_docker_archive(t.dir / "nul.tar", layers, json::array({std::string("a\0/../../x", 10)}));
+  CHECK(has(error_of("docker-archive:" + (t.dir / "nul.tar").string(), t.options()),
+            "manifest.json Layers[0] holds a NUL byte"));
+  layers[0].diff_id = "sha256:" + std::string(64, '0');
+  put_docker_archive(t.dir / "diff.tar", layers);
+  CHECK(has(error_of((t.dir / "diff.tar").string(), t.options()),
+            "uncompressed tar hashes to sha256:" + raison::sha256_hex(layers[0].stored)));
+  t.check_clean();
+}
+
+TEST_CASE("image input: skopeo's docker-archive of our OCI layout reads back the same tree") {
+  if (!fs::exists("/usr/bin/skopeo")) return;
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  put_index(oci, json::array({tagged(put_image(oci, three_layers()), "v1")}));
+  fs::path out = t.dir / "skopeo.tar";
+  std::string cmd = "/usr/bin/skopeo --insecure-policy copy -q oci:" + oci.string() + ":v1 docker-archive:" +
+                    out.string() + ":app:v1 >/dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  auto a = raison::open_root("docker-archive:" + out.string(), t.options());
+  auto b = raison::open_root("oci:" + oci.string() + ":v1", t.options());
+  for (const char* p : {"/etc/motd", "/usr/bin/libx-hard", "/opt/d/after"}) {
+    CAPTURE(p);
+    CHECK(content(*a, p) == content(*b, p));
+    CHECK(*image(a).layer_of(p) == *image(b).layer_of(p));  // same diff_ids, whatever the compression
+  }
+  CHECK(a->list_dir("/opt/d") == b->list_dir("/opt/d"));
+  CHECK_FALSE(a->lstat("/var/cache/old"));
+  CHECK(a->image_config()->entrypoint == std::vector<std::string>{"/usr/bin/app"});
+}
