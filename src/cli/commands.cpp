@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <set>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,6 +21,7 @@
 #include "raison/emit.hpp"
 #include "analyzers/elf/elf_file.hpp"
 #include "emit/image_writer.hpp"
+#include "input/image.hpp"
 #include "raison/error.hpp"
 
 namespace raison::cli {
@@ -54,7 +58,121 @@ std::string output_path(const std::string& spec) {
 }
 
 // The image config a root came with, if it is an image.
-const nlohmann::json* source_config(const Root&) { return nullptr; }
+const nlohmann::json* source_config(const Root& root) {
+  const ImageRoot* image = as_image(root);
+  return image && !image->config_json().is_null() ? &image->config_json() : nullptr;
+}
+
+std::unique_ptr<Root> open_input(const std::string& spec, const std::string& platform, const std::string& temp_dir,
+                                 bool verbose) {
+  ImageOpenOptions o;
+  o.platform = platform;
+  o.temp_dir = temp_dir;
+  auto root = open_root(spec, o);
+  if (const ImageRoot* image = as_image(*root)) {
+    if (verbose)
+      for (const auto& d : image->diagnostics()) fmt::print(stderr, "raison: note: {}\n", d);
+    else if (!image->diagnostics().empty())
+      fmt::print(stderr, "raison: note: {} entries of the image not extracted (device nodes, fifos...: --verbose lists them)\n",
+                 image->diagnostics().size());
+  }
+  return root;
+}
+
+// The programs an image runs: Entrypoint + Cmd's program (found through the image's PATH), and every
+// argument that names a file of the root (a script: ["python3", "/app/main.py"]); "-m MODULE" of a
+// python command becomes a --python-import.
+void add_image_seeds(const Root& root, Options& options) {
+  const ImageConfig* c = root.image_config();
+  if (!c) throw Error(root.describe() + " has no image config: name the programs with --seed");
+  std::vector<std::string> argv = c->entrypoint;
+  argv.insert(argv.end(), c->cmd.begin(), c->cmd.end());
+  if (argv.empty()) throw Error(root.describe() + " has no Entrypoint or Cmd: name the programs with --seed");
+  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const auto& kv : c->env)
+    if (kv.rfind("PATH=", 0) == 0) path = kv.substr(5);
+  std::string workdir = c->working_dir.empty() ? "/" : c->working_dir;
+  auto exists = [&](const std::string& p) {
+    try {
+      auto r = root.resolve(p);
+      return r.exists && r.stat.type == FileType::Regular;
+    } catch (const Error&) {
+      return false;
+    }
+  };
+  std::string program = argv[0];
+  if (program.find('/') == std::string::npos) {
+    for (size_t i = 0; i <= path.size();) {
+      size_t j = path.find(':', i);
+      if (j == std::string::npos) j = path.size();
+      std::string candidate = join_path(path.substr(i, j - i), program);
+      i = j + 1;
+      if (exists(candidate)) {
+        program = candidate;
+        break;
+      }
+    }
+  } else if (program[0] != '/') {
+    program = join_path(workdir, program);
+  }
+  options.seeds.push_back(program);
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "-m" && i + 1 < argv.size()) {
+      options.python_imports.push_back(argv[++i]);
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    std::string p = a[0] == '/' ? a : join_path(workdir, a);
+    if (exists(p)) options.seeds.push_back(p);
+  }
+}
+
+// What a shrink kept of the whole root, and the directories that lost the most.
+void print_shrink_summary(const Root& root, const Analysis& analysis) {
+  std::set<std::string> kept;
+  for (const auto& k : kept_paths(analysis)) kept.insert(k.path);
+  std::uint64_t total_files = 0, total_bytes = 0, kept_files = 0, kept_bytes = 0;
+  std::map<std::string, std::uint64_t> dropped;  // by directory, two levels deep
+  std::set<FileId> seen;
+  std::function<void(const std::string&)> walk = [&](const std::string& dir) {
+    std::vector<std::string> names;
+    try {
+      names = root.list_dir(dir);
+    } catch (const Error&) {
+      return;
+    }
+    for (const auto& name : names) {
+      std::string p = join_path(dir, name);
+      auto st = root.lstat(p);
+      if (!st) continue;
+      if (st->type == FileType::Directory) {
+        walk(p);
+        continue;
+      }
+      if (st->type != FileType::Regular || !seen.insert(st->id).second) continue;
+      ++total_files;
+      total_bytes += st->size;
+      if (kept.count(p)) {
+        ++kept_files;
+        kept_bytes += st->size;
+      } else {
+        size_t second = p.find('/', p.find('/', 1) + 1);
+        dropped[second == std::string::npos ? parent_path(p) : p.substr(0, second)] += st->size;
+      }
+    }
+  };
+  walk("/");
+  fmt::print(stderr, "raison: kept {} of {} files, {} of {} ({:.1f}%)\n", kept_files, total_files, human_bytes(kept_bytes),
+             human_bytes(total_bytes), total_bytes ? 100.0 * double(kept_bytes) / double(total_bytes) : 0.0);
+  std::vector<std::pair<std::uint64_t, std::string>> largest;
+  for (const auto& [dir, bytes] : dropped) largest.push_back({bytes, dir});
+  std::sort(largest.rbegin(), largest.rend());
+  if (!largest.empty()) fmt::print(stderr, "raison: largest dropped:");
+  for (size_t i = 0; i < largest.size() && i < 5; ++i)
+    fmt::print(stderr, "{} {} ({})", i ? "," : "", largest[i].second, human_bytes(largest[i].first));
+  if (!largest.empty()) fmt::print(stderr, "\n");
+}
 
 // The architecture, in Go's names as image configs spell them, of the first ELF seed; else the host's.
 std::string image_arch(const Root& root, const Options& options) {
@@ -93,21 +211,24 @@ std::string image_arch(const Root& root, const Options& options) {
 }  // namespace
 
 int run_closure(const ClosureArgs& args) {
-  // Input: the root.
-  auto root = open_directory_root(args.root);
+  // Input: the root (an image is unpacked into a private staging directory).
+  auto root = open_input(args.root, args.platform, args.temp_dir, args.verbose);
+  Options options = args.options;
+  if (args.image_seeds) add_image_seeds(*root, options);
+  if (options.seeds.empty()) throw Error("nothing to start from: give --seed");
   // Analysis: every analyzer to a fixed point.
-  Analysis analysis = analyze(*root, args.options);
+  Analysis analysis = analyze(*root, options);
   print_diagnostics(analysis, args.verbose);
   // Emit: the root directory and its manifest, then what was asked on stdout.
   if (!args.out.empty()) {
     if (is_image_spec(args.out))
-      write_image(*root, analysis, args.out, source_config(*root), image_arch(*root, args.options), "linux", args.force);
+      write_image(*root, analysis, args.out, source_config(*root), image_arch(*root, options), "linux", args.force);
     else
       write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
     std::string manifest = args.manifest.empty() ? output_path(args.out) + ".manifest.json" : args.manifest;
-    write_file_atomically(manifest, make_manifest(*root, analysis, args.options).dump(1) + "\n");
+    write_file_atomically(manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
   } else if (!args.manifest.empty()) {
-    write_file_atomically(args.manifest, make_manifest(*root, analysis, args.options).dump(1) + "\n");
+    write_file_atomically(args.manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
   }
   if (args.list) {
     std::string text;
@@ -133,11 +254,12 @@ int run_closure(const ClosureArgs& args) {
     }
     size_t notes = 0;
     for (const auto& d : analysis.diagnostics) notes += d.severity == Diagnostic::Severity::Note;
-    fmt::print(stderr, "raison: {} seed{}: kept {} paths, {} regular files, {}{}{}\n", args.options.seeds.size(),
-               args.options.seeds.size() == 1 ? "" : "s", paths, files, human_bytes(bytes),
+    fmt::print(stderr, "raison: {} seed{}: kept {} paths, {} regular files, {}{}{}\n", options.seeds.size(),
+               options.seeds.size() == 1 ? "" : "s", paths, files, human_bytes(bytes),
                analysis.incomplete() ? " (incomplete: see above)" : "",
                notes && !args.verbose ? fmt::format(" ({} note{}: --verbose shows them)", notes, notes == 1 ? "" : "s") : "");
   }
+  if (args.image_seeds && !args.quiet) print_shrink_summary(*root, analysis);
   return analysis.incomplete() ? kIncomplete : kOk;
 }
 
@@ -152,11 +274,18 @@ int run_trace(const TraceArgs& args) {
 }
 
 int run_why(const WhyArgs& args) {
+  // A manifest is a JSON file; anything else is a root (a directory, a tar, an image spec).
   struct stat st;
-  if (::stat(args.source.c_str(), &st) != 0) throw_errno(args.source);
+  bool is_manifest = false;
+  if (::stat(args.source.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    std::ifstream probe(args.source);
+    char c = 0;
+    probe >> c;
+    is_manifest = c == '{';
+  }
   std::string report;
   bool kept;
-  if (S_ISREG(st.st_mode)) {
+  if (is_manifest) {
     // A manifest: its reasons are the graph.
     std::ifstream in(args.source);
     nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
@@ -165,9 +294,11 @@ int run_why(const WhyArgs& args) {
     std::string path = args.path;
     kept = explain(g, path, report);
   } else {
-    if (args.options.seeds.empty()) throw Error("why ROOT PATH needs the seeds of the closure (--seed)");
-    auto root = open_directory_root(args.source);
-    Analysis analysis = analyze(*root, args.options);
+    auto root = open_input(args.source, args.platform, "", false);
+    Options options = args.options;
+    if (options.seeds.empty() && root->image_config()) add_image_seeds(*root, options);
+    if (options.seeds.empty()) throw Error("why ROOT PATH needs the seeds of the closure (--seed)");
+    Analysis analysis = analyze(*root, options);
     // The path as the user wrote it may pass through symlinked directories: find the entry itself.
     Resolved r = root->resolve(args.path, false);
     if (!r.exists) {
@@ -185,7 +316,7 @@ int run_why(const WhyArgs& args) {
     if (!kept) {
       report += fmt::format("It is a {} of {} in {}, dropped by a closure of {} seed{}.\n",
                             r.stat.type == FileType::Directory ? "directory" : "file", human_bytes(r.stat.size),
-                            root->describe(), args.options.seeds.size(), args.options.seeds.size() == 1 ? "" : "s");
+                            root->describe(), options.seeds.size(), options.seeds.size() == 1 ? "" : "s");
     }
   }
   std::fwrite(report.data(), 1, report.size(), stdout);

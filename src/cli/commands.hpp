@@ -19,6 +19,9 @@ enum Exit : int {
 
 struct ClosureArgs {
   std::string root;
+  std::string platform;       // --platform os/arch[/variant] for an image index
+  std::string temp_dir;       // where images are unpacked
+  bool image_seeds = false;   // shrink: the image's Entrypoint and Cmd are seeds too
   Options options;
   bool list = false;         // print the kept paths
   bool list_loaded = false;  // print, per ELF entry point, the objects its loader maps
@@ -31,6 +34,7 @@ struct ClosureArgs {
 
 struct WhyArgs {
   std::string source;  // a root, or a manifest
+  std::string platform;
   std::string path;
   Options options;
 };

@@ -20,7 +20,7 @@ void add_analysis_options(CLI::App* cmd, raison::Options& o, std::vector<std::st
   cmd->add_option("--hwcaps", hwcaps, "glibc-hwcaps subdirectories, highest priority first, comma-separated, or 'none' "
                                       "(default: this CPU's for a root of this architecture)");
   cmd->add_option("--legacy-hwcaps", legacy, "legacy hwcap subdirectory names (glibc < 2.37), comma-separated, or 'none'");
-  cmd->add_option("--platform", o.platform, "AT_PLATFORM, substituted for $PLATFORM");
+  cmd->add_option("--at-platform", o.platform, "AT_PLATFORM, substituted for $PLATFORM (default: this CPU's for its architecture)");
   cmd->add_option("--python-import", o.python_imports,
                   "A Python module loaded by name at run time, or PKG.* to keep a package whole (repeatable)");
   cmd->add_flag("--python-stdlib-full{true}", o.python_stdlib_full,
@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
 
   ClosureArgs c;
   auto* closure = app.add_subcommand("closure", "Compute what the seeds need; list it, or write it as a minimal root");
-  closure->add_option("ROOT", c.root, "The root: a directory")->required();
+  closure->add_option("ROOT", c.root, "The root: a directory, a tar, docker-archive:FILE[:NAME:TAG] or oci:DIR[:TAG]")->required();
+  closure->add_option("--platform", c.platform, "os/arch[/variant] to pick from an image index");
+  closure->add_option("--tmpdir", c.temp_dir, "Where images are unpacked (default: $TMPDIR, else /tmp)");
   add_analysis_options(closure, c.options, env, analyzers, hwcaps, legacy, reader);
   closure->add_flag("--list", c.list, "Print the kept paths (files and symlinks), sorted, one per line");
   closure->add_flag("--list-loaded", c.list_loaded, "Print ENTRY<TAB>OBJECT for every object the loader maps for each ELF entry point");
@@ -98,10 +100,24 @@ int main(int argc, char** argv) {
   closure->add_flag("-q,--quiet", c.quiet, "No summary line");
   closure->add_flag("-v,--verbose", c.verbose, "Print notes too (optional loads not found, ...)");
 
+  ClosureArgs sh;
+  sh.image_seeds = true;
+  auto* shrink = app.add_subcommand("shrink", "Shrink an image to what its Entrypoint and Cmd (and --seed) need");
+  shrink->add_option("IMAGE", sh.root, "docker-archive:FILE[:NAME:TAG], oci:DIR[:TAG], a docker save tar, or a directory")->required();
+  shrink->add_option("-o,--output", sh.out, "oci:DIR[:TAG], docker-archive:FILE[:NAME:TAG], X.tar[.gz|.zst] or a directory")->required();
+  shrink->add_option("--manifest", sh.manifest, "Write the manifest here (default: OUT.manifest.json)");
+  shrink->add_flag("-f,--force", sh.force, "Replace an existing output");
+  shrink->add_flag("-q,--quiet", sh.quiet, "No summary");
+  shrink->add_flag("-v,--verbose", sh.verbose, "Print notes too");
+  shrink->add_option("--platform", sh.platform, "os/arch[/variant] to pick from an image index");
+  shrink->add_option("--tmpdir", sh.temp_dir, "Where the image is unpacked (default: $TMPDIR, else /tmp)");
+  add_analysis_options(shrink, sh.options, env, analyzers, hwcaps, legacy, reader);
+
   WhyArgs w;
   auto* why = app.add_subcommand("why", "Print the chain of reasons from a seed to PATH");
   why->add_option("SOURCE", w.source, "A root (with the closure's --seed options) or a manifest")->required();
   why->add_option("PATH", w.path, "The path inside the root")->required();
+  why->add_option("--platform", w.platform, "os/arch[/variant] to pick from an image index");
   add_analysis_options(why, w.options, env, analyzers, hwcaps, legacy, reader);
 
   TraceArgs t;
@@ -120,6 +136,10 @@ int main(int argc, char** argv) {
     if (trace->parsed()) {
       t.self_exe = "/proc/self/exe";
       return run_trace(t);
+    }
+    if (shrink->parsed()) {
+      finish_options(sh.options, env, analyzers, hwcaps, legacy, reader);
+      return run_closure(sh);
     }
     if (closure->parsed()) {
       finish_options(c.options, env, analyzers, hwcaps, legacy, reader);

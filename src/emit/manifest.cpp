@@ -7,6 +7,7 @@
 
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "input/image.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -43,6 +44,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   nlohmann::json files = nlohmann::json::array();
   std::uint64_t bytes = 0, count = 0;
   std::map<Graph::Vertex, std::string> first;
+  const ImageRoot* image = as_image(root);
   for (const auto& k : kept_paths(analysis)) {
     const FileNode& n = g.node(k.vertex);
     nlohmann::json f;
@@ -51,6 +53,8 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
     f["mode"] = fmt::format("{:04o}", n.stat.mode & 07777);
     f["uid"] = n.stat.uid;
     f["gid"] = n.stat.gid;
+    if (image)
+      if (const std::string* layer = image->layer_of(k.path)) f["layer"] = *layer;
     if (!k.first_name) {
       f["type"] = "hardlink";
       f["link_to"] = first.at(k.vertex);
