@@ -67,6 +67,9 @@ struct Module {
   const Layout* layout = nullptr;
   std::vector<std::string> script_dirs;  // sys.path[0] of a script, inherited by what it imports
   bool from_seed = false;                // a seed script: its missing top-level imports are problems
+  // Follow imports inside functions. A program's own code and what it imports: yes, they run when
+  // the function is called. The interpreter's bare startup set (`python3 -c pass`): no.
+  bool follow_delayed = true;
 };
 
 class PythonAnalyzer final : public Analyzer {
@@ -113,7 +116,7 @@ class PythonAnalyzer final : public Analyzer {
     if (!iv.exists) return;
     const Layout* layout = layout_for(ctx, interp);
     if (!layout) return;
-    Module m{"__main__", false, layout, {parent_path(path)}, true};
+    Module m{"__main__", false, layout, {parent_path(path)}, true, true};
     modules_[v] = m;
     scan_module(ctx, v, m);
   }
@@ -189,9 +192,9 @@ class PythonAnalyzer final : public Analyzer {
     if (!started_.insert(&layout).second) return;
     for (const auto& landmark : layout.landmarks)
       ctx.reach(landmark, Reason{ReasonKind::Data, "python", interp, "getpath looks at this landmark to find sys.prefix"}, false);
-    Module root_module{"", false, &layout, {}, false};
+    Module root_module{"", false, &layout, {}, false, false};
     for (const char* name : kStartup) import(ctx, interp, root_module, name, "startup module", Import::Context::TopLevel);
-    keep_package_tree(ctx, interp, layout, "encodings", "encodings.search_function imports codecs by name at run time");
+    keep_package_tree(ctx, interp, layout, "encodings", "encodings.search_function imports codecs by name at run time", false);
     for (const auto& c : layout.customize) {
       std::string mod = base_name(c);
       mod = mod.substr(0, mod.find('.'));
@@ -207,9 +210,10 @@ class PythonAnalyzer final : public Analyzer {
     }
     for (const auto& name : ctx.options.python_imports) {
       if (ends_with(name, ".*"))
-        keep_package_tree(ctx, interp, layout, name.substr(0, name.size() - 2), "--python-import " + name);
+        keep_package_tree(ctx, interp, layout, name.substr(0, name.size() - 2), "--python-import " + name, true);
       else
-        import(ctx, interp, root_module, name, "--python-import " + name, Import::Context::TopLevel, true);
+        import(ctx, interp, Module{"", false, &layout, {}, false, true}, name, "--python-import " + name,
+               Import::Context::TopLevel, true);
     }
     if (ctx.options.python_stdlib_full) keep_stdlib(ctx, interp, layout);
   }
@@ -217,8 +221,8 @@ class PythonAnalyzer final : public Analyzer {
   // Keeps every file under a package's directory (code that discovers its submodules or reads data
   // files beside __file__ needs them all), and imports the package itself.
   void keep_package_tree(Context& ctx, const std::string& from, const Layout& layout, const std::string& package,
-                         const std::string& why) {
-    Module root_module{"", false, &layout, {}, false};
+                         const std::string& why, bool follow_delayed) {
+    Module root_module{"", false, &layout, {}, false, follow_delayed};
     auto found = find_module(ctx, layout, {}, package);
     if (!found) {
       ctx.diagnose(Diagnostic::Severity::Incomplete, from, "package " + package + " not found on sys.path (" + why + ")");
@@ -229,7 +233,7 @@ class PythonAnalyzer final : public Analyzer {
       glob_root(ctx.root, dir, [&](const std::string& p) {
         if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
         auto v = ctx.reach(p, Reason{ReasonKind::Import, "python", from, why + ": keeps the whole package " + package}, false);
-        if (v && ends_with(p, ".py")) enqueue_module(ctx, *v, layout, module_name_for(ctx, layout, p), ends_with(p, "/__init__.py"));
+        if (v && ends_with(p, ".py")) enqueue_module(ctx, *v, layout, module_name_for(ctx, layout, p), ends_with(p, "/__init__.py"), follow_delayed);
       }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, p, e); });
   }
 
@@ -268,9 +272,10 @@ class PythonAnalyzer final : public Analyzer {
     return rel;
   }
 
-  void enqueue_module(Context& ctx, Graph::Vertex v, const Layout& layout, const std::string& name, bool package) {
+  void enqueue_module(Context& ctx, Graph::Vertex v, const Layout& layout, const std::string& name, bool package,
+                      bool follow_delayed) {
     if (modules_.count(v)) return;
-    Module m{name, package, &layout, {}, false};
+    Module m{name, package, &layout, {}, false, follow_delayed};
     modules_[v] = m;
     scan_module(ctx, v, m);
   }
@@ -370,9 +375,15 @@ class PythonAnalyzer final : public Analyzer {
     }
     if (found->kind == Found::Source || found->kind == Found::Package)
       if (ends_with(found->file, ".py")) {
-        if (!modules_.count(*v)) {
-          Module m{name, found->kind == Found::Package, &layout, importer.script_dirs, false};
+        auto it = modules_.find(*v);
+        if (it == modules_.end()) {
+          Module m{name, found->kind == Found::Package, &layout, importer.script_dirs, false, importer.follow_delayed};
           modules_[*v] = m;
+          scan_module(ctx, *v, m);
+        } else if (importer.follow_delayed && !it->second.follow_delayed) {
+          // Scanned for the startup set only; now a program imports it: its delayed imports count too.
+          it->second.follow_delayed = true;
+          Module m = it->second;
           scan_module(ctx, *v, m);
         }
       }
@@ -392,6 +403,7 @@ class PythonAnalyzer final : public Analyzer {
     for (const auto& d : r.diagnostics) ctx.diagnose(Diagnostic::Severity::Note, path, d);
     for (const auto& imp : r.imports) {
       if (imp.type_checking) continue;  // never runs
+      if (imp.context == Import::Context::Delayed && !m.follow_delayed) continue;
       std::string base = imp.module;
       if (imp.level > 0) {
         try {
