@@ -33,6 +33,9 @@ struct Analysis {
   // Files whose content in outputs is made by raison instead of copied (a regenerated ld.so.cache),
   // by canonical path.
   std::map<std::string, std::string> generated;
+  // With traces: kept files only a trace explains, and statically required files no trace touched.
+  std::vector<std::string> only_traced;
+  std::vector<std::string> never_traced;
 
   bool incomplete() const;
 };

@@ -55,6 +55,8 @@ struct Options {
   bool python_stdlib_full = false;
   // Python: keep each kept module's cached bytecode (__pycache__/NAME.cpython-XY.pyc).
   bool python_bytecode = true;
+  // Runtime traces (strace -f logs, or lists of paths) whose files are kept (--trace).
+  std::vector<std::string> traces;
   // Rules files added to the built-in rules (--rules).
   std::vector<std::string> rules_files;
 };

@@ -44,8 +44,8 @@ class Context {
   // only imported or dlopen'ed).
   bool is_run(Vertex v) const {
     for (const auto& r : analysis.graph.reasons_of(v))
-      if (r.kind == ReasonKind::Seed || r.kind == ReasonKind::Keep || r.kind == ReasonKind::Trace ||
-          r.kind == ReasonKind::Shebang)
+      if (r.kind == ReasonKind::Seed || r.kind == ReasonKind::Keep || r.kind == ReasonKind::Shebang ||
+          (r.kind == ReasonKind::Trace && r.detail.rfind("seen at run time: execve", 0) == 0))
         return true;
     return false;
   }
@@ -74,6 +74,8 @@ class Analyzer {
   virtual std::string_view name() const = 0;
   virtual void on_file(Context&, Graph::Vertex) {}
   virtual void on_entry(Context&, Graph::Vertex) {}
+  // Called once after the seeds are added, before the worklist runs.
+  virtual void on_start(Context&) {}
   virtual LibraryLoader* library_loader() { return nullptr; }
   // Called once when nothing new is reached.
   virtual void on_finish(Context&) {}

@@ -259,6 +259,16 @@ int run_closure(const ClosureArgs& args) {
                analysis.incomplete() ? " (incomplete: see above)" : "",
                notes && !args.verbose ? fmt::format(" ({} note{}: --verbose shows them)", notes, notes == 1 ? "" : "s") : "");
   }
+  if (!options.traces.empty() && !args.quiet) {
+    auto some = [](const std::vector<std::string>& v) {
+      std::string out;
+      for (size_t i = 0; i < v.size() && i < 5; ++i) out += (i ? ", " : ": ") + v[i];
+      return v.size() > 5 ? out + ", ..." : out;
+    };
+    fmt::print(stderr, "raison: {} kept files only the trace explains{}\n", analysis.only_traced.size(), some(analysis.only_traced));
+    fmt::print(stderr, "raison: {} statically required files the trace never touched{}\n", analysis.never_traced.size(),
+               some(analysis.never_traced));
+  }
   if (args.image_seeds && !args.quiet) print_shrink_summary(*root, analysis);
   return analysis.incomplete() ? kIncomplete : kOk;
 }

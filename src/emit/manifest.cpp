@@ -83,7 +83,12 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       }
     }
     nlohmann::json reasons = nlohmann::json::array();
-    for (const auto& r : g.reasons_of(k.vertex)) reasons.push_back(reason_json(r));
+    bool traced = false, found_static = false;
+    for (const auto& r : g.reasons_of(k.vertex)) {
+      reasons.push_back(reason_json(r));
+      (r.kind == ReasonKind::Trace ? traced : found_static) = true;
+    }
+    if (!options.traces.empty()) f["evidence"] = traced && found_static ? "both" : traced ? "traced" : "static";
     f["reasons"] = std::move(reasons);
     files.push_back(std::move(f));
   }
@@ -104,6 +109,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       {"summary", {{"paths", files.size()}, {"regular_files", count}, {"bytes", bytes}}},
       {"files", std::move(files)},
       {"diagnostics", std::move(diags)},
+      {"trace_report", {{"only_traced", analysis.only_traced}, {"never_traced", analysis.never_traced}}},
   };
 }
 

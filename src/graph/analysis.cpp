@@ -14,6 +14,7 @@
 #include "analyzers/python/python_analyzer.hpp"
 #include "analyzers/rules/rules.hpp"
 #include "analyzers/script/shebang.hpp"
+#include "analyzers/trace/trace_analyzer.hpp"
 #include "input/glob.hpp"
 #include "raison/error.hpp"
 
@@ -25,7 +26,7 @@ bool Analysis::incomplete() const {
   return false;
 }
 
-std::vector<std::string> known_analyzers() { return {"elf", "script", "python", "rules"}; }
+std::vector<std::string> known_analyzers() { return {"elf", "script", "python", "rules", "trace"}; }
 
 namespace {
 
@@ -42,6 +43,7 @@ std::vector<std::unique_ptr<Analyzer>> make_analyzers(const Options& options) {
   if (wanted("elf")) out.push_back(elf::make_elf_analyzer(options.elf_reader));
   if (wanted("script")) out.push_back(script::make_script_analyzer());
   if (wanted("python")) out.push_back(python::make_python_analyzer());
+  if (wanted("trace")) out.push_back(trace::make_trace_analyzer());
   if (wanted("rules")) {
     std::vector<rules::Rule> rs = rules::builtin_rules();
     for (const auto& file : options.rules_files) {
@@ -85,6 +87,7 @@ class Driver final : public Context {
           [&](const std::string& path, const std::string& error) { diagnose(Diagnostic::Severity::Error, path, error); });
       if (!any) diagnose(Diagnostic::Severity::Error, pattern, "--keep matches nothing in the root");
     }
+    for (auto& a : analyzers_) a->on_start(*this);
     while (!work_.empty()) {
       auto [v, entry] = work_.front();
       work_.pop_front();

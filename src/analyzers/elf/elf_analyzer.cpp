@@ -3,6 +3,7 @@
 // links musl's libc.so.
 #include "analyzers/elf/elf_analyzer.hpp"
 
+#include "analyzers/elf/dlopen_note.hpp"
 #include "analyzers/elf/loader.hpp"
 #include "raison/error.hpp"
 
@@ -35,6 +36,45 @@ class ElfAnalyzer final : public Analyzer, public LibraryLoader {
   }
 
   LibraryLoader* library_loader() override { return this; }
+
+  // .note.dlopen: the libraries an ELF file says it may dlopen(), each with alternatives (the first
+  // present is loaded) and a priority; kept up to --priority.
+  void on_file(Context& ctx, Graph::Vertex v) override {
+    if (ctx.graph().node(v).stat.type != FileType::Regular) return;
+    const std::string path = ctx.graph().node(v).path;
+    const ElfInfo* info = state_.elf.get(ctx, path, ctx.graph().node(v).stat);
+    if (!info || info->notes.empty()) return;
+    std::vector<DlopenDependency> deps;
+    try {
+      deps = dlopen_dependencies(info->notes);
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, path, std::string(".note.dlopen: ") + e.what());
+      return;
+    }
+    for (const auto& dep : deps) {
+      if (int(dep.priority) > int(ctx.options.priority)) continue;
+      std::string what = ".note.dlopen" + (dep.feature.empty() ? "" : " feature " + dep.feature) + " (" +
+                         std::string(dep.priority == Priority::Required ? "required" : dep.priority == Priority::Recommended ? "recommended" : "suggested") + ")";
+      std::vector<std::string> all_tried;
+      bool found = false;
+      for (const auto& soname : dep.sonames) {
+        std::string how;
+        std::vector<std::string> tried;
+        if (auto r = find_library(ctx, v, soname, how, tried)) {
+          ctx.reach(*r, Reason{ReasonKind::Dlopen, "elf", path, what + ": dlopen " + soname + " via " + how});
+          found = true;
+          break;
+        }
+        all_tried.push_back(soname);
+      }
+      if (!found) {
+        std::string names;
+        for (const auto& n : all_tried) names += (names.empty() ? "" : " or ") + n;
+        ctx.diagnose(dep.priority == Priority::Required ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note, path,
+                     what + ": " + names + " not found");
+      }
+    }
+  }
 
   // --ldcache regenerate: the kept cache lists only the kept libraries (entries of the root's cache
   // whose path, and every link on it, is kept), so the output's `ldconfig -p` and

@@ -1,0 +1,95 @@
+// The trace analyzer: runtime evidence as reasons. Every path a traced program used successfully and
+// that exists in the root is kept with "seen at run time (syscall, pid, line)"; execve'd files become
+// entry points, so their own dependencies follow. What the trace saw and what the static analyzers
+// found are compared at the end (Analysis::trace_report).
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "analyzers/trace/path_list.hpp"
+#include "analyzers/trace/strace.hpp"
+#include "analyzers/trace/trace_analyzer.hpp"
+#include "raison/error.hpp"
+
+namespace raison::trace {
+
+namespace {
+
+// Pseudo filesystems a container engine provides; never files of the image.
+bool pseudo(const std::string& p) {
+  for (const char* prefix : {"/proc", "/sys", "/dev"})
+    if (p == prefix || p.rfind(std::string(prefix) + "/", 0) == 0) return true;
+  return false;
+}
+
+// Calls that look at a path itself, not at what a final symlink points to.
+bool no_follow(const std::string& syscall) {
+  return syscall == "lstat" || syscall == "readlink" || syscall == "readlinkat" || syscall == "unlink" ||
+         syscall == "unlinkat" || syscall == "rename" || syscall == "renameat" || syscall == "renameat2";
+}
+
+class TraceAnalyzer final : public Analyzer {
+ public:
+  std::string_view name() const override { return "trace"; }
+
+  void on_start(Context& ctx) override {
+    for (const auto& file : ctx.options.traces) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        ctx.diagnose(Diagnostic::Severity::Error, file, "cannot read the trace");
+        continue;
+      }
+      std::stringstream text;
+      text << in.rdbuf();
+      TraceLog log = parse_trace_log(text.str());
+      for (const auto& p : log.problems)
+        ctx.diagnose(Diagnostic::Severity::Note, file, "line " + std::to_string(p.line) + ": " + p.message);
+      std::set<std::pair<std::string, bool>> done;
+      for (const auto& use : log.uses) {
+        if (!use.ok || pseudo(use.path)) continue;
+        bool follow = !no_follow(use.syscall);
+        if (!done.insert({use.path, follow}).second) continue;
+        Resolved r;
+        try {
+          r = ctx.root.resolve(use.path, follow);
+        } catch (const Error&) {
+          continue;
+        }
+        if (!r.exists) continue;  // made at run time (a temp file), or outside the image
+        std::string detail = "seen at run time: " + use.syscall + (use.pid ? " by pid " + std::to_string(use.pid) : "") +
+                             " (" + base_name(file) + " line " + std::to_string(use.line) + ")";
+        ctx.reach(r, Reason{ReasonKind::Trace, "trace", "", detail});
+        traced_.insert(r.path);
+        for (const auto& link : r.links) traced_.insert(link);
+      }
+    }
+  }
+
+  // Files the trace saw that nothing static explains, and files static analysis requires that the
+  // trace never touched.
+  void on_finish(Context& ctx) override {
+    if (ctx.options.traces.empty()) return;
+    const Graph& g = ctx.graph();
+    for (auto v : g.closure()) {
+      const FileNode& n = g.node(v);
+      if (n.stat.type == FileType::Directory) continue;
+      bool traced = false, static_reason = false;
+      for (const auto& r : g.reasons_of(v)) {
+        if (r.kind == ReasonKind::Trace) traced = true;
+        else if (r.analyzer != "trace" || r.kind == ReasonKind::Symlink) static_reason = true;
+      }
+      traced = traced || traced_.count(n.path);
+      if (traced && !static_reason) ctx.analysis.only_traced.push_back(n.path);
+      if (!traced && static_reason) ctx.analysis.never_traced.push_back(n.path);
+    }
+  }
+
+ private:
+  std::set<std::string> traced_;
+};
+
+}  // namespace
+
+std::unique_ptr<Analyzer> make_trace_analyzer() { return std::make_unique<TraceAnalyzer>(); }
+
+}  // namespace raison::trace
