@@ -22,6 +22,7 @@
 #include "analyzers/elf/elf_file.hpp"
 #include "emit/image_writer.hpp"
 #include "input/image.hpp"
+#include "analyzers/trace/strace.hpp"
 #include "raison/error.hpp"
 
 namespace raison::cli {
@@ -278,9 +279,87 @@ int run_trace(const TraceArgs& args) {
   ssize_t n = ::readlink(args.self_exe.c_str(), self, sizeof self - 1);
   if (n < 0) throw_errno(args.self_exe);
   self[n] = '\0';
-  int status = trace_in_root(self, args.root, args.cmd, args.log);
+  // An image is run from its staging directory, alive as long as `root`.
+  auto root = open_input(args.root, "", "", false);
+  const ImageRoot* image = as_image(*root);
+  int status = trace_in_root(self, image ? image->staging_dir() : args.root, args.cmd, args.log);
   fmt::print(stderr, "raison: {} exited with {}; trace written to {}\n", args.cmd[0], status, args.log);
   return status;
+}
+
+int run_verify(const VerifyArgs& args) {
+  std::string manifest_path = args.manifest.empty() ? args.out + ".manifest.json" : args.manifest;
+  std::ifstream in(manifest_path);
+  if (!in) throw Error(manifest_path + ": cannot be read (give --manifest)");
+  nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
+  if (m.is_discarded() || m.value("schema", "") != "raison-manifest/1") throw Error(manifest_path + ": not a raison manifest");
+  Options options;
+  try {
+    options.seeds = m.at("seeds").get<std::vector<std::string>>();
+    for (const auto& a : m.at("analyzers")) options.analyzers.insert(a.get<std::string>());
+    options.analyzers.erase("trace");  // a trace names the original run, not this root
+    options.env = m.at("env").get<std::map<std::string, std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(manifest_path + ": " + e.what());
+  }
+  bool failed = false;
+  std::string original = args.original.empty() ? m.value("source", "") : args.original;
+  if (original.empty()) throw Error(manifest_path + " names no source root: give --original");
+  auto orig_root = open_input(original, "", "", false);
+  // 1. Statically: every DT_NEEDED, interpreter, #! and import that resolves in the original root
+  // resolves inside the output too (the same analysis on both; what only the output lacks is missing).
+  auto out_root = open_directory_root(args.out);
+  Analysis before = analyze(*orig_root, options);
+  Analysis again = analyze(*out_root, options);
+  std::set<std::pair<std::string, std::string>> known;
+  for (const auto& d : before.diagnostics) known.insert({d.file, d.message});
+  for (const auto& d : again.diagnostics) {
+    if (known.count({d.file, d.message})) continue;
+    if (d.severity == Diagnostic::Severity::Note && d.message.find("not found") == std::string::npos) continue;
+    fmt::print(stderr, "raison: verify: does not resolve in {}: {}: {}\n", args.out, d.file, d.message);
+    failed = true;
+  }
+  if (args.cmd.empty()) return failed ? kIncomplete : kOk;
+  // 2. At run time: what the command looked for and did not find, that the original root has.
+  char tmpl[] = "/tmp/raison-verify-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) throw_errno("mkstemp");
+  ::close(fd);
+  char self[4096];
+  ssize_t n = ::readlink(args.self_exe.c_str(), self, sizeof self - 1);
+  if (n < 0) throw_errno(args.self_exe);
+  self[n] = '\0';
+  int status = trace_in_root(self, args.out, args.cmd, tmpl);
+  std::ifstream log_in(tmpl);
+  std::stringstream log;
+  log << log_in.rdbuf();
+  ::unlink(tmpl);
+  trace::TraceLog trace = trace::parse_strace(log.str());
+  std::set<std::string> reported;
+  size_t missing_files = 0;
+  for (const auto& use : trace.uses) {
+    if (use.ok || reported.count(use.path)) continue;
+    if (use.path.rfind("/proc", 0) == 0 || use.path.rfind("/sys", 0) == 0 || use.path.rfind("/dev", 0) == 0 ||
+        use.path.rfind("/tmp", 0) == 0)
+      continue;
+    Resolved in_out, in_orig;
+    try {
+      in_out = out_root->resolve(use.path);
+      in_orig = orig_root->resolve(use.path);
+    } catch (const Error&) {
+      continue;
+    }
+    if (in_out.exists || !in_orig.exists) continue;
+    reported.insert(use.path);
+    bool dir = in_orig.stat.type == FileType::Directory;
+    if (!dir) ++missing_files;
+    fmt::print(stderr, "raison: verify: {}: {} {} failed{}, and {} has it{}\n", dir ? "note" : "missing", use.syscall,
+               use.path, use.pid ? fmt::format(" (pid {})", use.pid) : "", original,
+               dir ? " (a directory)" : "");
+  }
+  fmt::print(stderr, "raison: verify: {} exited with {}; {} missing file{}\n", args.cmd[0], status, missing_files,
+             missing_files == 1 ? "" : "s");
+  return failed || missing_files || status != 0 ? kIncomplete : kOk;
 }
 
 int run_why(const WhyArgs& args) {

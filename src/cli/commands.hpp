@@ -46,7 +46,17 @@ struct TraceArgs {
   std::string self_exe;  // this program, run by strace inside the root
 };
 
+struct VerifyArgs {
+  std::string out;       // a shrunk root (directory)
+  std::string manifest;  // its manifest (default OUT.manifest.json)
+  std::string original;  // the root it was shrunk from (default: the manifest's "source")
+  std::vector<std::string> cmd;
+  std::string self_exe;
+};
+
 int run_closure(const ClosureArgs& args);
+// 0: the command ran, nothing it looked for is missing, every static dependency resolves; else 1.
+int run_verify(const VerifyArgs& args);
 // Returns the command's exit status.
 int run_trace(const TraceArgs& args);
 int run_why(const WhyArgs& args);

@@ -123,9 +123,16 @@ int main(int argc, char** argv) {
 
   TraceArgs t;
   auto* trace = app.add_subcommand("trace", "Run a command inside a root under strace and write the log (as root)");
-  trace->add_option("ROOT", t.root, "The root: a directory")->required();
+  trace->add_option("ROOT", t.root, "The root: a directory or an image (unpacked for the run)")->required();
   trace->add_option("-o,--output", t.log, "Where to write the strace log")->required();
   trace->add_option("CMD", t.cmd, "The command and its arguments, after --")->required();
+
+  VerifyArgs vf;
+  auto* verify = app.add_subcommand("verify", "Check a shrunk root: everything resolves inside it, and CMD finds what it looks for");
+  verify->add_option("OUT", vf.out, "The shrunk root (a directory)")->required();
+  verify->add_option("--manifest", vf.manifest, "Its manifest (default OUT.manifest.json)");
+  verify->add_option("--original", vf.original, "The root it was shrunk from (default: the manifest's source)");
+  verify->add_option("CMD", vf.cmd, "A command to run inside OUT under strace, after --");
 
   try {
     app.parse(argc, argv);
@@ -134,6 +141,10 @@ int main(int argc, char** argv) {
     return rc == 0 ? kOk : kUsage;
   }
   try {
+    if (verify->parsed()) {
+      vf.self_exe = "/proc/self/exe";
+      return run_verify(vf);
+    }
     if (trace->parsed()) {
       t.self_exe = "/proc/self/exe";
       return run_trace(t);

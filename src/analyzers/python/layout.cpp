@@ -410,8 +410,16 @@ void Finder::site(Layout& l) {
     l.site_enabled = false;
     return;
   }
-  if (auto text = read_if_file(join_path(l.stdlib_dir, "site.py"))) l.debian_site = text->find("dist-packages") != std::string::npos;
-  else l.notes.push_back("no site.py in " + l.stdlib_dir + ": assuming upstream site-packages");
+  if (auto text = read_if_file(join_path(l.stdlib_dir, "site.py"))) {
+    l.debian_site = text->find("dist-packages") != std::string::npos;
+  } else {
+    // site is frozen from 3.11 on, so a minimal root may hold no site.py: Debian's layout then shows
+    // by its shared dist-packages directory.
+    auto r = root_.resolve(l.prefix + "/lib/python3/dist-packages");
+    l.debian_site = r.exists && r.stat.type == FileType::Directory;
+    l.notes.push_back("no site.py in " + l.stdlib_dir + ": site-packages layout taken from the directories present (" +
+                      (l.debian_site ? "Debian's dist-packages" : "upstream's site-packages") + ")");
+  }
   for (const auto& p : l.sys_path) known_.insert(p);
 
   std::vector<std::string> prefixes = {l.prefix, l.exec_prefix};

@@ -192,6 +192,12 @@ class PythonAnalyzer final : public Analyzer {
     if (!started_.insert(&layout).second) return;
     for (const auto& landmark : layout.landmarks)
       ctx.reach(landmark, Reason{ReasonKind::Data, "python", interp, "getpath looks at this landmark to find sys.prefix"}, false);
+    // sys.path's directories themselves: importlib lists each one as it searches.
+    for (const auto& dir : layout.sys_path) {
+      auto r = ctx.root.resolve(dir);
+      if (r.exists && r.stat.type == FileType::Directory)
+        ctx.reach(dir, Reason{ReasonKind::Data, "python", interp, "on sys.path: importlib lists it"});
+    }
     Module root_module{"", false, &layout, {}, false, false};
     for (const char* name : kStartup) import(ctx, interp, root_module, name, "startup module", Import::Context::TopLevel);
     keep_package_tree(ctx, interp, layout, "encodings", "encodings.search_function imports codecs by name at run time", false);
