@@ -89,6 +89,19 @@ class Root {
 // A directory on this machine as a root. Throws Error if it is not a directory.
 std::unique_ptr<Root> open_directory_root(const std::string& dir);
 
+// The content of a regular file of the root, at most `limit` bytes (throws Error past it, or on a
+// read error).
+std::string read_file(const Root& root, const std::string& canonical, std::size_t limit);
+
+// The first executable regular file named `program` in the colon-separated `dirs`, as execvp and
+// env search PATH; empty if none. `tried` gets each candidate.
+std::string find_in_path(const Root& root, const std::string& program, const std::string& dirs,
+                         std::vector<std::string>* tried = nullptr);
+
+// The PATH a program of this root runs with: `env_path` if not empty, else the image's, else the
+// usual default.
+std::string program_path(const Root& root, const std::string& env_path);
+
 // Helpers for canonical paths.
 std::string parent_path(std::string_view canonical);  // "/usr/lib/x" -> "/usr/lib"; "/" -> "/"
 std::string base_name(std::string_view path);          // "/usr/lib/x" -> "x"

@@ -89,9 +89,6 @@ void add_image_seeds(const Root& root, Options& options) {
   std::vector<std::string> argv = c->entrypoint;
   argv.insert(argv.end(), c->cmd.begin(), c->cmd.end());
   if (argv.empty()) throw Error(root.describe() + " has no Entrypoint or Cmd: name the programs with --seed");
-  std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  for (const auto& kv : c->env)
-    if (kv.rfind("PATH=", 0) == 0) path = kv.substr(5);
   std::string workdir = c->working_dir.empty() ? "/" : c->working_dir;
   auto exists = [&](const std::string& p) {
     try {
@@ -103,16 +100,9 @@ void add_image_seeds(const Root& root, Options& options) {
   };
   std::string program = argv[0];
   if (program.find('/') == std::string::npos) {
-    for (size_t i = 0; i <= path.size();) {
-      size_t j = path.find(':', i);
-      if (j == std::string::npos) j = path.size();
-      std::string candidate = join_path(path.substr(i, j - i), program);
-      i = j + 1;
-      if (exists(candidate)) {
-        program = candidate;
-        break;
-      }
-    }
+    std::string found = find_in_path(root, program, program_path(root, ""));
+    if (found.empty()) throw Error(root.describe() + ": the image runs " + program + ", which is not in its PATH");
+    program = found;
   } else if (program[0] != '/') {
     program = join_path(workdir, program);
   }

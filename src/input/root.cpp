@@ -1,6 +1,8 @@
 // Path resolution inside a root, shared by every kind of root: a symlink's absolute target is taken
 // relative to the root, ".." stops at the root, and more than 40 links in one lookup is a loop (the
 // kernel's MAXSYMLINKS). Only the root's primitive lstat/readlink are used, so nothing outside is read.
+#include <unistd.h>
+
 #include <deque>
 
 #include "raison/error.hpp"
@@ -49,6 +51,54 @@ std::string join_path(std::string_view dir, std::string_view name) {
   if (out.empty() || out.back() != '/') out += '/';
   out += name;
   return out;
+}
+
+std::string read_file(const Root& root, const std::string& canonical, std::size_t limit) {
+  int fd = root.open_read(canonical);
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      ::close(fd);
+      throw_errno(canonical);
+    }
+    if (n == 0) break;
+    text.append(buf, size_t(n));
+    if (text.size() > limit) {
+      ::close(fd);
+      throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
+std::string find_in_path(const Root& root, const std::string& program, const std::string& dirs,
+                         std::vector<std::string>* tried) {
+  for (size_t i = 0; i <= dirs.size();) {
+    size_t j = dirs.find(':', i);
+    if (j == std::string::npos) j = dirs.size();
+    std::string dir = dirs.substr(i, j - i);
+    i = j + 1;
+    if (dir.empty()) continue;
+    std::string candidate = join_path(dir, program);
+    if (tried) tried->push_back(candidate);
+    try {
+      auto r = root.resolve(candidate);
+      if (r.exists && r.stat.type == FileType::Regular && (r.stat.mode & 0111)) return candidate;
+    } catch (const Error&) {
+    }
+  }
+  return "";
+}
+
+std::string program_path(const Root& root, const std::string& env_path) {
+  if (!env_path.empty()) return env_path;
+  if (const ImageConfig* c = root.image_config())
+    for (const auto& kv : c->env)
+      if (kv.rfind("PATH=", 0) == 0) return kv.substr(5);
+  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
 Resolved Root::resolve(std::string_view path, bool follow_last) const {

@@ -19,20 +19,6 @@ struct Fd {
   ~Fd() { ::close(fd); }
 };
 
-std::string read_all(const Root& root, const std::string& canonical) {
-  Fd f{root.open_read(canonical)};
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(f.fd, buf, sizeof buf);
-    if (n < 0) throw_errno(canonical);
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > (256u << 20)) throw Error(canonical + ": larger than 256 MiB");
-  }
-  return out;
-}
-
 // Debian's multiarch triplet for an ELF class and machine (the directory names under /usr/lib).
 std::string multiarch_triplet(const ElfInfo& e) {
   bool is64 = e.elf_class == ELFCLASS64;
@@ -150,7 +136,7 @@ const LdCache* ElfState::cache(Context& ctx) {
     auto r = ctx.root.resolve("/etc/ld.so.cache");
     if (r.exists && r.stat.type == FileType::Regular) {
       try {
-        ld_cache = parse_ld_cache(read_all(ctx.root, r.path));
+        ld_cache = parse_ld_cache(read_file(ctx.root, r.path, 256u << 20));
         ld_cache_file = r;
       } catch (const Error& e) {
         ctx.diagnose(Diagnostic::Severity::Error, r.path, std::string("ignored: ") + e.what());

@@ -21,20 +21,6 @@ namespace raison::python {
 
 namespace {
 
-std::string read_file(const Root& root, const std::string& canonical, size_t limit) {
-  int fd = root.open_read(canonical);
-  std::string text;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) {
-    text.append(buf, size_t(n));
-    if (text.size() > limit) break;
-  }
-  ::close(fd);
-  if (n < 0) throw_errno(canonical);
-  return text;
-}
-
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -88,7 +74,11 @@ class PythonAnalyzer final : public Analyzer {
     // A script: a .py file, or a file whose #! names python.
     std::string head;
     try {
-      head = read_file(ctx.root, path, 256);
+      int fd = ctx.root.open_read(path);
+      head.resize(256);
+      ssize_t got = ::pread(fd, head.data(), head.size(), 0);
+      ::close(fd);
+      head.resize(got > 0 ? size_t(got) : 0);
     } catch (const Error&) {
       return;
     }
@@ -98,7 +88,8 @@ class PythonAnalyzer final : public Analyzer {
       if (base_name(sb->interpreter).rfind("python", 0) == 0)
         interp = sb->interpreter;
       else if (base_name(sb->interpreter) == "env" && sb->argument.rfind("python", 0) == 0)
-        interp = find_in_path(ctx, sb->argument.substr(0, sb->argument.find_first_of(" \t")));
+        interp = find_in_path(ctx.root, sb->argument.substr(0, sb->argument.find_first_of(" \t")),
+                              program_path(ctx.root, ctx.options.env.count("PATH") ? ctx.options.env.at("PATH") : ""));
       else
         return;  // a script for another interpreter
     } else if (ends_with(path, ".py")) {
@@ -165,23 +156,6 @@ class PythonAnalyzer final : public Analyzer {
     for (const char* p : {"/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"}) {
       auto r = ctx.root.resolve(p);
       if (r.exists && r.stat.type == FileType::Regular) return p;
-    }
-    return "";
-  }
-
-  std::string find_in_path(Context& ctx, const std::string& program) {
-    std::string dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    if (auto it = ctx.options.env.find("PATH"); it != ctx.options.env.end()) dirs = it->second;
-    else if (const ImageConfig* c = ctx.root.image_config())
-      for (const auto& kv : c->env)
-        if (kv.rfind("PATH=", 0) == 0) dirs = kv.substr(5);
-    for (size_t i = 0; i <= dirs.size();) {
-      size_t j = dirs.find(':', i);
-      if (j == std::string::npos) j = dirs.size();
-      std::string candidate = join_path(dirs.substr(i, j - i), program);
-      i = j + 1;
-      auto r = ctx.root.resolve(candidate);
-      if (r.exists && r.stat.type == FileType::Regular) return candidate;
     }
     return "";
   }

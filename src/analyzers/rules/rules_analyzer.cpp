@@ -13,17 +13,6 @@ namespace raison::rules {
 
 namespace {
 
-std::string read_small(const Root& root, const std::string& canonical) {
-  int fd = root.open_read(canonical);
-  std::string text;
-  char buf[8192];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0 && text.size() < (1u << 20)) text.append(buf, size_t(n));
-  ::close(fd);
-  if (n < 0) throw_errno(canonical);
-  return text;
-}
-
 class RulesAnalyzer final : public Analyzer {
  public:
   explicit RulesAnalyzer(std::vector<Rule> rules) : rules_(std::move(rules)) {}
@@ -64,7 +53,7 @@ class RulesAnalyzer final : public Analyzer {
     if (!conf.exists || conf.stat.type != FileType::Regular) return;
     std::string text;
     try {
-      text = read_small(ctx.root, conf.path);
+      text = read_file(ctx.root, conf.path, 1u << 20);
     } catch (const Error& e) {
       ctx.diagnose(Diagnostic::Severity::Error, conf.path, e.what());
       return;

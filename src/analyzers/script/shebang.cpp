@@ -31,14 +31,6 @@ std::optional<Shebang> parse_shebang(std::string_view head) {
 
 namespace {
 
-std::string search_path(const Context& ctx) {
-  if (auto it = ctx.options.env.find("PATH"); it != ctx.options.env.end()) return it->second;
-  if (const ImageConfig* c = ctx.root.image_config())
-    for (const auto& kv : c->env)
-      if (kv.rfind("PATH=", 0) == 0) return kv.substr(5);
-  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-}
-
 class ScriptAnalyzer final : public Analyzer {
  public:
   std::string_view name() const override { return "script"; }
@@ -76,23 +68,17 @@ class ScriptAnalyzer final : public Analyzer {
         ctx.reach(program, Reason{ReasonKind::Shebang, "script", path, "#!" + sb->interpreter + " " + sb->argument});
         return;
       }
-      std::string dirs = search_path(ctx);
-      std::string tried;
-      for (size_t i = 0; i <= dirs.size();) {
-        size_t j = dirs.find(':', i);
-        if (j == std::string::npos) j = dirs.size();
-        std::string dir = dirs.substr(i, j - i);
-        i = j + 1;
-        if (dir.empty()) continue;
-        std::string candidate = join_path(dir, program);
-        tried += (tried.empty() ? "" : ", ") + candidate;
-        auto res = ctx.root.resolve(candidate);
-        if (res.exists && res.stat.type == FileType::Regular && (res.stat.mode & 0111)) {
-          ctx.reach(candidate, Reason{ReasonKind::Shebang, "script", path,
-                                      "#!" + sb->interpreter + " " + sb->argument + ": " + program + " found in PATH at " + candidate});
-          return;
-        }
+      auto env_path = ctx.options.env.find("PATH");
+      std::vector<std::string> candidates;
+      std::string found = find_in_path(ctx.root, program, program_path(ctx.root, env_path == ctx.options.env.end() ? "" : env_path->second),
+                                       &candidates);
+      if (!found.empty()) {
+        ctx.reach(found, Reason{ReasonKind::Shebang, "script", path,
+                                "#!" + sb->interpreter + " " + sb->argument + ": " + program + " found in PATH at " + found});
+        return;
       }
+      std::string tried;
+      for (const auto& c : candidates) tried += (tried.empty() ? "" : ", ") + c;
       ctx.diagnose(Diagnostic::Severity::Incomplete, path, "#!" + sb->interpreter + " " + program + ": " + program +
                                                               " not found in PATH; tried: " + tried);
     }
