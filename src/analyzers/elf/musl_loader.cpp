@@ -49,11 +49,7 @@ std::string system_path(Session& s, const std::string& interp, std::string* file
   *file_used = path_file;
   std::string text;
   try {
-    int fd = s.ctx.root.open_read(r.path);
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0 && text.size() < 65536) text.append(buf, size_t(n));
-    ::close(fd);
+    text = read_file(s.ctx.root, r.path, 65536);
   } catch (const Error& e) {
     s.ctx.diagnose(Diagnostic::Severity::Error, r.path, e.what());
   }
