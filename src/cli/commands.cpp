@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -56,6 +57,19 @@ std::string output_path(const std::string& spec) {
     if (spec.rfind(p, 0) == 0) return spec.substr(p.size(), spec.find(':', p.size()) - p.size());
   }
   return spec;
+}
+
+// Throws unless the directory `path` goes into exists. Checked before anything is read or written: a
+// missing directory is found before minutes of unpacking, and a manifest that could not be written
+// after its image would leave that image behind.
+void check_output_dir(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  std::string dir = std::filesystem::path(p).parent_path().string();
+  if (dir.empty()) return;  // the current directory
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) throw_errno(path + ": directory " + dir);
+  if (!S_ISDIR(st.st_mode)) throw Error(path + ": " + dir + ": Not a directory");
 }
 
 // The image config a root came with, if it is an image.
@@ -202,6 +216,10 @@ std::string image_arch(const Root& root, const Options& options) {
 }  // namespace
 
 int run_closure(const ClosureArgs& args) {
+  const std::string manifest = args.manifest.empty() && !args.out.empty() ? output_path(args.out) + ".manifest.json"
+                                                                          : args.manifest;
+  if (!args.out.empty()) check_output_dir(output_path(args.out));
+  if (!manifest.empty()) check_output_dir(manifest);
   // Input: the root (an image is unpacked into a private staging directory).
   auto root = open_input(args.root, args.platform, args.temp_dir, args.verbose);
   Options options = args.options;
@@ -216,11 +234,8 @@ int run_closure(const ClosureArgs& args) {
       write_image(*root, analysis, args.out, source_config(*root), image_arch(*root, options), "linux", args.force);
     else
       write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
-    std::string manifest = args.manifest.empty() ? output_path(args.out) + ".manifest.json" : args.manifest;
-    write_file_atomically(manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
-  } else if (!args.manifest.empty()) {
-    write_file_atomically(args.manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
   }
+  if (!manifest.empty()) write_file_atomically(manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
   if (args.list) {
     std::string text;
     for (const auto& k : kept_paths(analysis))

@@ -196,3 +196,276 @@ agree_with_loader() {
 }
 # has_tag FILE TAG: readelf -d shows the dynamic tag (RPATH, RUNPATH, FLAGS_1 ...); checks the fixture.
 has_tag() { readelf -d "$1" | grep -q "($2)" || fail "fixture $1 has no $2"; }
+
+# ---- Python scenarios on a real Debian root (python_*.sh) ----
+# The cached bookworm root (python3, ca-certificates, tzdata, libpython3.11-testsuite) is built once
+# by samples/make-debian-root.sh and never written to: each test mounts an overlay of it (upper layer
+# in $T) inside a private mount namespace, puts the fixture scripts there, and runs Python with
+# bwrap (a private /proc and /dev, as container runtimes give) or under strace with chroot.
+PY_ROOT_CACHE=${RAISON_DEBIAN_ROOT:-/var/cache/raison-tests/bookworm}
+PY_FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/python" && pwd)
+PY_SAMPLES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../samples" && pwd)
+PY_DIR=/opt/raison-py  # where the fixtures go inside the root
+
+# py_private_mounts "$0" "$@": re-runs the test in its own mount namespace (the overlay and proc
+# mounts vanish with it, whatever happens); call it first, after sourcing lib.sh.
+py_private_mounts() {
+  need_root
+  need_tool unshare
+  if [ -z "${RAISON_PY_MOUNT_NS:-}" ]; then
+    rm -rf "$T"; trap - EXIT
+    RAISON_PY_MOUNT_NS=1 exec unshare -m --propagation private bash "$@"
+  fi
+}
+
+# py_cached_root: makes sure the cached root exists, building it under a lock when it is missing.
+py_cached_root() {
+  local ok="$PY_ROOT_CACHE/usr/lib/python3.11/test/test_json/__init__.py"
+  [ -x "$PY_ROOT_CACHE/usr/bin/python3" ] && [ -f "$ok" ] && return 0
+  need_tool debootstrap
+  mkdir -p "$(dirname "$PY_ROOT_CACHE")"
+  note "building $PY_ROOT_CACHE (about a minute)"
+  flock "$PY_ROOT_CACHE.lock" bash -c '[ -f "$1" ] || bash "$2/make-debian-root.sh" "$3" libpython3.11-testsuite' \
+    _ "$ok" "$PY_SAMPLES" "$PY_ROOT_CACHE" || fail "cannot build the Debian root $PY_ROOT_CACHE"
+  [ -f "$ok" ] || fail "$PY_ROOT_CACHE has no libpython3.11-testsuite"
+}
+
+# py_overlay: $ROOT, an overlay of the cached root with the fixtures in $PY_DIR; the trap unmounts
+# everything before removing $T, so that nothing is ever deleted through a mount.
+py_overlay() {
+  py_cached_root
+  mkdir -p "$T/ov/up" "$T/ov/work" "$T/root"
+  ROOT=$T/root
+  mount -t overlay overlay -o "lowerdir=$PY_ROOT_CACHE,upperdir=$T/ov/up,workdir=$T/ov/work" "$ROOT" \
+    || fail "cannot mount an overlay of $PY_ROOT_CACHE"
+  trap 'umount -R -l "$T/root" 2>/dev/null; rm -rf "$T"' EXIT
+  mkdir -p "$ROOT$PY_DIR"
+  cp -r "$PY_FIXTURES"/. "$ROOT$PY_DIR/"
+}
+
+# py_scripts: the fixture scripts (base names, helpers starting with _ left out).
+py_scripts() { (cd "$PY_FIXTURES" && ls -- *.py | grep -v '^_' | sed 's/\.py$//'); }
+
+# py_run ROOT CMD...: CMD in ROOT under bwrap with a private /proc and /dev, a clean environment
+# and 60 s; stdout in $T/run, stderr in $T/run.err, exit code in $RUN_RC.
+py_run() {
+  need_tool bwrap
+  local root=$1; shift
+  RUN_RC=0
+  env -i PATH=/usr/bin:/bin HOME=/root timeout 60 bwrap --bind "$root" / --proc /proc --dev /dev --tmpfs /tmp --chdir /tmp \
+    --die-with-parent -- "$@" >"$T/run" 2>"$T/run.err" || RUN_RC=$?
+}
+
+# py_strace ROOT LOG CMD...: CMD in ROOT under chroot and strace -f (file syscalls); ROOT gets a
+# /proc mount first (the overlay's own, in this private namespace). Exit code in $RUN_RC.
+py_strace() {
+  need_tool strace
+  local root=$1 log=$2; shift 2
+  mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
+  RUN_RC=0
+  env -i PATH=/usr/bin:/bin HOME=/root timeout 60 strace -f -qq -e trace=%file,execve -o "$log" \
+    "$CHROOT" "$root" "$@" >"$T/run" 2>"$T/run.err" || RUN_RC=$?
+}
+
+# py_opened LOG: what the traced program reached successfully after the chroot, one "KIND PATH" a line
+# (KIND: open for open/openat/execve, touch for stat, access, readlink and the like), paths as the
+# program named them inside the root, /proc, /dev, /sys and /tmp left out, sorted and unique.
+py_opened() {
+  python3 -c '
+import re, sys
+done, pending, started = set(), {}, False
+full = re.compile(r"^(\d+)\s+(\w+)\((.*)\) += (-?\d+)")
+unfinished = re.compile(r"^(\d+)\s+(\w+)\((.*) <unfinished \.\.\.>$")
+resumed = re.compile(r"^(\d+)\s+<\.\.\. (\w+) resumed>(.*)\) += (-?\d+)")
+first = re.compile(r"^(?:AT_FDCWD, )?\"([^\"]*)\"")
+for line in open(sys.argv[1], errors="replace"):
+    line = line.rstrip("\n")
+    m = unfinished.match(line)
+    if m:
+        pending[m.group(1)] = (m.group(2), m.group(3))
+        continue
+    m = resumed.match(line)
+    if m and m.group(1) in pending:
+        name, args = pending.pop(m.group(1))
+        ret = int(m.group(4))
+    else:
+        m = full.match(line)
+        if not m:
+            continue
+        name, args, ret = m.group(2), m.group(3), int(m.group(4))
+    if name == "chroot" and ret == 0:
+        started = True
+        continue
+    a = first.match(args)
+    if not started or ret < 0 or not a or not a.group(1).startswith("/"):
+        continue
+    path = a.group(1)
+    if path.split("/")[1] in ("proc", "dev", "sys", "tmp") or name in ("chdir", "mkdir", "unlink", "rename", "rmdir"):
+        continue
+    done.add(("open" if name in ("open", "openat", "execve") else "touch", path))
+for kind, path in sorted(done):
+    print(kind, path)
+' "$1"
+}
+
+# py_real ROOT: reads paths on stdin and prints each one's real path inside ROOT (links resolved
+# there), one per line, in order; a path that does not exist is printed as is.
+py_real() {
+  python3 -c '
+import os, sys
+root = sys.argv[1]
+def real(path):
+    todo, stack, hops = [c for c in path.split("/") if c], [], 0
+    while todo:
+        c = todo.pop(0)
+        if c == ".":
+            continue
+        if c == "..":
+            if stack: stack.pop()
+            continue
+        stack.append(c)
+        full = root + "/" + "/".join(stack)
+        if os.path.islink(full):
+            hops += 1
+            if hops > 40: return path
+            t = os.readlink(full); stack.pop()
+            if t.startswith("/"): stack = []
+            todo = [x for x in t.split("/") if x] + todo
+    return "/" + "/".join(stack)
+for line in sys.stdin:
+    print(real(line.rstrip("\n")))
+' "$1"
+}
+
+# ---- Image scenarios (shrink, image inputs and outputs): the cached Debian image, crafted layouts ----
+
+# private_tmpdir: raison's staging directories (and other tools' temp files) go to $T/tmp, so that a
+# test can check what is left behind.
+private_tmpdir() { mkdir -p "$T/tmp"; export TMPDIR=$T/tmp; }
+
+# debian_image: prints the path of an OCI layout (tag bookworm) made by samples/make-debian-image.sh
+# from the cached root of py_cached_root, once; rebuilt when that script or the app changes (the stamp).
+debian_image() {
+  need_root
+  need_tool umoci
+  py_cached_root
+  local img=${PY_ROOT_CACHE}-oci stamp
+  stamp=$(cat "$PY_SAMPLES/make-debian-image.sh" "$PY_SAMPLES/app/fetch.py" | sha256sum | cut -c1-64)
+  if [ "$(cat "$img.stamp" 2>/dev/null)" != "$stamp" ]; then
+    note "building $img" >&2
+    flock "$img.lock" bash -c '
+      [ "$(cat "$1.stamp" 2>/dev/null)" = "$4" ] && exit 0
+      rm -rf "$1.tmp" "$1.stamp" && bash "$3/make-debian-image.sh" "$1.tmp" "$2" >/dev/null &&
+        rm -rf "$1" && mv "$1.tmp" "$1" && echo "$4" >"$1.stamp"' _ "$img" "$PY_ROOT_CACHE" "$PY_SAMPLES" "$stamp" \
+      || fail "cannot make the Debian image $img"
+  fi
+  echo "$img"
+}
+
+# make_oci DIR TAG CONFIG_JSON LAYER.tar...: an OCI image layout built by hand (gzip layers, the config
+# given as its "config" object plus rootfs/diff_ids), so that tests control every byte of it. A layer
+# named *.gz is stored as it is (its diff_id computed by streaming it).
+make_oci() {
+  python3 - "$@" <<'PY' || fail "cannot make the OCI layout $1"
+import gzip, hashlib, json, os, sys
+out, tag, config, layers = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4:]
+os.makedirs(out + '/blobs/sha256', exist_ok=True)
+def blob(data, media):
+    d = hashlib.sha256(data).hexdigest()
+    with open(f'{out}/blobs/sha256/{d}', 'wb') as f: f.write(data)
+    return {'mediaType': media, 'digest': 'sha256:' + d, 'size': len(data)}
+descs, diff_ids = [], []
+for path in layers:
+    if path.endswith('.gz'):
+        h = hashlib.sha256()
+        with gzip.open(path) as f:
+            while chunk := f.read(1 << 20): h.update(chunk)
+        diff_ids.append('sha256:' + h.hexdigest())
+        descs.append(blob(open(path, 'rb').read(), 'application/vnd.oci.image.layer.v1.tar+gzip'))
+        continue
+    raw = open(path, 'rb').read()
+    diff_ids.append('sha256:' + hashlib.sha256(raw).hexdigest())
+    descs.append(blob(gzip.compress(raw, mtime=0), 'application/vnd.oci.image.layer.v1.tar+gzip'))
+cfg = {'architecture': 'amd64', 'os': 'linux', 'config': config,
+       'rootfs': {'type': 'layers', 'diff_ids': diff_ids}}
+cdesc = blob(json.dumps(cfg).encode(), 'application/vnd.oci.image.config.v1+json')
+manifest = {'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.manifest.v1+json',
+            'config': cdesc, 'layers': descs}
+mdesc = blob(json.dumps(manifest).encode(), 'application/vnd.oci.image.manifest.v1+json')
+mdesc['annotations'] = {'org.opencontainers.image.ref.name': tag}
+json.dump({'schemaVersion': 2, 'manifests': [mdesc]}, open(out + '/index.json', 'w'))
+json.dump({'imageLayoutVersion': '1.0.0'}, open(out + '/oci-layout', 'w'))
+PY
+}
+
+# oci_blob DIR TAG WHAT: the path of a blob of the image TAG in the layout DIR: "manifest", "config",
+# or a layer's index (0-based).
+oci_blob() {
+  python3 - "$@" <<'PY'
+import json, sys
+d, tag, what = sys.argv[1:]
+idx = json.load(open(d + '/index.json'))
+m = [m for m in idx['manifests'] if m.get('annotations', {}).get('org.opencontainers.image.ref.name') == tag][0]
+blob = lambda desc: d + '/blobs/' + desc['digest'].replace(':', '/')
+if what == 'manifest':
+    print(blob(m)); sys.exit()
+man = json.load(open(blob(m)))
+print(blob(man['config']) if what == 'config' else blob(man['layers'][int(what)]))
+PY
+}
+
+# run_bundle BUNDLE: runs the process a runtime bundle's config.json names (as umoci unpack writes it:
+# args, env, cwd) chrooted into its rootfs; output in $T/run, exit code in $RUN_RC.
+run_bundle() {
+  need_root
+  RUN_RC=0
+  timeout 60 python3 - "$1" >"$T/run" 2>&1 <<'PY' || RUN_RC=$?
+import json, os, sys
+b = sys.argv[1]
+p = json.load(open(b + '/config.json'))['process']
+env = dict(e.split('=', 1) for e in p.get('env', []))
+os.chroot(b + '/rootfs'); os.chdir(p.get('cwd') or '/')
+os.execve(p['args'][0], p['args'], env)
+PY
+}
+
+# pod ARGS...: podman with a private store under $T (podman skips layers it already has, so a shared
+# store would hide a broken one), vfs, runc and no network, as works on this machine.
+pod() {
+  need_tool podman
+  mkdir -p "$T/podman"
+  [ -f "$T/podman/containers.conf" ] || printf '%s\n' '[containers]' \
+    'default_ulimits=["nofile=1024:1024","nproc=1024:1024"]' 'netns="none"' \
+    '[engine]' 'runtime="runc"' 'cgroup_manager="cgroupfs"' >"$T/podman/containers.conf"
+  CONTAINERS_CONF=$T/podman/containers.conf timeout 120 podman --root "$T/podman/root" \
+    --runroot "$T/podman/run" --storage-driver vfs "$@"
+}
+
+# tree_digest DIR: one line per path of DIR (type, size, sha256 of files, link targets), to compare
+# two output trees byte for byte and say where they differ.
+tree_digest() {
+  (cd "$1" && find . -printf '%y %p %s %l\n' | sort | while read -r y p s l; do
+    if [ "$y" = f ]; then echo "f $p $s $(sha256sum <"$p" | cut -c1-64)"; else echo "$y $p $l"; fi
+  done)
+}
+
+# error_lines: raison's stderr lines ($T/err) other than notes and summaries.
+error_lines() { grep -E '^raison: ' "$T/err" | grep -vE '^raison: (note: |[0-9]+ seeds?: |kept |largest dropped)' || true; }
+
+# py_bytes ROOT: reads real paths inside ROOT on stdin; prints "FILES BYTES" for the regular files
+# among them (each inode counted once).
+py_bytes() {
+  python3 -c '
+import os, stat, sys
+root, seen, total = sys.argv[1], set(), 0
+for line in sys.stdin:
+    try:
+        st = os.lstat(root + line.rstrip("\n"))
+    except OSError:
+        continue
+    if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+        seen.add((st.st_dev, st.st_ino))
+        total += st.st_size
+print(len(seen), total)
+' "$1"
+}

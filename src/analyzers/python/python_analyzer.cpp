@@ -383,6 +383,7 @@ class PythonAnalyzer final : public Analyzer {
     for (const auto& d : r.diagnostics) ctx.diagnose(Diagnostic::Severity::Note, path, d);
     for (const auto& imp : r.imports) {
       if (imp.type_checking) continue;  // never runs
+      if (imp.main_guard && m.name != "__main__") continue;  // runs only when this file is the program
       if (imp.context == Import::Context::Delayed && !m.follow_delayed) continue;
       std::string base = imp.module;
       if (imp.level > 0) {

@@ -36,7 +36,7 @@ bool valid_module_name(std::string_view s) {
   return true;
 }
 
-enum class BlockKind { Def, OptionalTry, TypeChecking, Other };
+enum class BlockKind { Def, OptionalTry, TypeChecking, MainGuard, Other };
 struct Block {
   int indent;
   BlockKind kind;
@@ -101,6 +101,14 @@ class Scanner {
       for (size_t j = 0; dotted && j < cond.size(); ++j)
         dotted = j % 2 == 0 ? cond[j].kind == Token::Kind::Name : is_op(cond[j], ".");
       if (dotted && cond.back().text == "TYPE_CHECKING") return BlockKind::TypeChecking;
+      // `if __name__ == "__main__":`, either way round, any quotes.
+      auto is_main = [](const Token& tok) {
+        return tok.kind == Token::Kind::String && (tok.text == "\"__main__\"" || tok.text == "'__main__'");
+      };
+      // (The tokenizer gives one-character operators: "==" is two "=".)
+      if (k == "if" && cond.size() == 4 && is_op(cond[1], "=") && is_op(cond[2], "=") &&
+          ((is_name(cond[0], "__name__") && is_main(cond[3])) || (is_main(cond[0]) && is_name(cond[3], "__name__"))))
+        return BlockKind::MainGuard;
     }
     if (k == "with") {
       bool suppress = false, import_error = false;
@@ -143,7 +151,10 @@ class Scanner {
 
   void add(Import imp, bool in_lambda) {
     imp.context = context(in_lambda);
-    for (const auto& b : stack_) imp.type_checking |= b.kind == BlockKind::TypeChecking;
+    for (const auto& b : stack_) {
+      imp.type_checking |= b.kind == BlockKind::TypeChecking;
+      imp.main_guard |= b.kind == BlockKind::MainGuard;
+    }
     out_.imports.push_back(std::move(imp));
   }
 

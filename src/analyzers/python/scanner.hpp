@@ -31,6 +31,9 @@ struct Import {
   // run time, so the analyzer does not follow these imports (its `else:` branch is followed).
   bool type_checking = false;
   std::string how;  // "import", "from", "__import__", "import_module"
+  // Inside `if __name__ == "__main__":`: runs only when the file is the program itself, not when it
+  // is imported.
+  bool main_guard = false;
 };
 
 struct ScanResult {
