@@ -97,7 +97,18 @@ struct Walker {
           on_error(next, e.what());
           return;
         }
-        if (r.exists && r.stat.type == FileType::Directory) walk(r.path, i + 1);
+        // The link is on the way to what matches (/sbin -> usr/sbin for /sbin/ldconfig): a program
+        // opening the pattern's path goes through it, so it is passed too when something matches.
+        if (r.exists && r.stat.type == FileType::Directory) {
+          bool matched = false;
+          Fn inner = [&](const std::string& p) {
+            if (!matched) fn(next);
+            matched = true;
+            fn(p);
+          };
+          Walker sub{root, inner, on_error, parts};
+          sub.walk(r.path, i + 1);
+        }
       } else if (st->type == FileType::Directory) {
         walk(next, i + 1);
       }
