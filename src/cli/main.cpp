@@ -46,6 +46,16 @@ void add_analysis_options(CLI::App* cmd, raison::Options& o, std::vector<std::st
       ->check(CLI::IsMember({"direct", "lief"}));
 }
 
+// The options `closure` and `shrink` share: where images unpack and which one, the outputs, verbosity.
+void add_output_options(CLI::App* cmd, raison::cli::ClosureArgs& a) {
+  cmd->add_option("--platform", a.platform, "os/arch[/variant] to pick from an image index");
+  cmd->add_option("--tmpdir", a.temp_dir, "Where images are unpacked (default: $TMPDIR, else /tmp)");
+  cmd->add_option("--manifest", a.manifest, "Write the manifest here (default with -o: OUT.manifest.json)");
+  cmd->add_flag("-f,--force", a.force, "Replace an existing non-empty output");
+  cmd->add_flag("-q,--quiet", a.quiet, "No summary line");
+  cmd->add_flag("-v,--verbose", a.verbose, "Print notes too (optional loads not found, entries not extracted)");
+}
+
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   if (s == "none") return out;
@@ -90,28 +100,18 @@ int main(int argc, char** argv) {
   ClosureArgs c;
   auto* closure = app.add_subcommand("closure", "Compute what the seeds need; list it, or write it as a minimal root");
   closure->add_option("ROOT", c.root, "The root: a directory, a tar, docker-archive:FILE[:NAME:TAG] or oci:DIR[:TAG]")->required();
-  closure->add_option("--platform", c.platform, "os/arch[/variant] to pick from an image index");
-  closure->add_option("--tmpdir", c.temp_dir, "Where images are unpacked (default: $TMPDIR, else /tmp)");
+  add_output_options(closure, c);
   add_analysis_options(closure, c.options, env, analyzers, hwcaps, legacy, reader);
   closure->add_flag("--list", c.list, "Print the kept paths (files and symlinks), sorted, one per line");
   closure->add_flag("--list-loaded", c.list_loaded, "Print ENTRY<TAB>OBJECT for every object the loader maps for each ELF entry point");
   closure->add_option("-o,--output", c.out, "Write the minimal root to this directory (and OUT.manifest.json)");
-  closure->add_option("--manifest", c.manifest, "Write the manifest here (default with -o: OUT.manifest.json)");
-  closure->add_flag("-f,--force", c.force, "Replace an existing non-empty output directory");
-  closure->add_flag("-q,--quiet", c.quiet, "No summary line");
-  closure->add_flag("-v,--verbose", c.verbose, "Print notes too (optional loads not found, ...)");
 
   ClosureArgs sh;
   sh.image_seeds = true;
   auto* shrink = app.add_subcommand("shrink", "Shrink an image to what its Entrypoint and Cmd (and --seed) need");
   shrink->add_option("IMAGE", sh.root, "docker-archive:FILE[:NAME:TAG], oci:DIR[:TAG], a docker save tar, or a directory")->required();
   shrink->add_option("-o,--output", sh.out, "oci:DIR[:TAG], docker-archive:FILE[:NAME:TAG], X.tar[.gz|.zst] or a directory")->required();
-  shrink->add_option("--manifest", sh.manifest, "Write the manifest here (default: OUT.manifest.json)");
-  shrink->add_flag("-f,--force", sh.force, "Replace an existing output");
-  shrink->add_flag("-q,--quiet", sh.quiet, "No summary");
-  shrink->add_flag("-v,--verbose", sh.verbose, "Print notes too");
-  shrink->add_option("--platform", sh.platform, "os/arch[/variant] to pick from an image index");
-  shrink->add_option("--tmpdir", sh.temp_dir, "Where the image is unpacked (default: $TMPDIR, else /tmp)");
+  add_output_options(shrink, sh);
   add_analysis_options(shrink, sh.options, env, analyzers, hwcaps, legacy, reader);
 
   WhyArgs w;
