@@ -1,5 +1,5 @@
-// The machinery both loader simulations share: parsed-ELF cache, facts about the root, the host's
-// hwcaps, search-list expansion ($ORIGIN, $LIB, $PLATFORM) and mapping of found objects.
+// The machinery both loader simulations share: parsed-ELF cache, facts about the root (default
+// directories, $LIB, hwcaps, ld.so.cache), search-list expansion ($ORIGIN, $LIB, $PLATFORM) and mapping.
 #include "analyzers/elf/loader.hpp"
 
 #include <elf.h>
@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analyzers/elf/host.hpp"
 #include "raison/error.hpp"
 
 namespace raison::elf {
@@ -44,49 +45,7 @@ bool is_dir(const Root& root, const std::string& path) {
   return r.exists && r.stat.type == FileType::Directory;
 }
 
-// Legacy hwcap subdirectories: every subset of `names`, in glibc's order (all of them first, the
-// empty one last), each keeping the order of `names`.
-std::vector<std::string> legacy_combinations(const std::vector<std::string>& names) {
-  std::vector<std::string> out;
-  size_t n = std::min<size_t>(names.size(), 8);
-  for (unsigned mask = (1u << n) - 1;; --mask) {
-    std::string sub;
-    for (size_t i = 0; i < n; ++i)
-      if (mask & (1u << (n - 1 - i))) sub += (sub.empty() ? "" : "/") + names[i];
-    out.push_back(sub);
-    if (mask == 0) break;
-  }
-  return out;
-}
-
 }  // namespace
-
-const HostFacts& host_facts() {
-  static const HostFacts facts = [] {
-    HostFacts h;
-#if defined(__x86_64__)
-    h.machine = EM_X86_64;
-    // glibc-hwcaps levels, as the x86-64 psABI defines them and `ld.so --help` lists them.
-    if (__builtin_cpu_supports("x86-64-v4")) h.hwcaps.push_back("x86-64-v4");
-    if (__builtin_cpu_supports("x86-64-v3")) h.hwcaps.push_back("x86-64-v3");
-    if (__builtin_cpu_supports("x86-64-v2")) h.hwcaps.push_back("x86-64-v2");
-    // glibc's x86 cpu_features picks the platform: "haswell" for a Haswell-class CPU, else x86_64.
-    bool haswell = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
-                   __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma") &&
-                   __builtin_cpu_supports("popcnt");
-    h.platform = __builtin_cpu_supports("avx512er") ? "xeon_phi" : haswell ? "haswell" : "x86_64";
-    h.legacy_hwcaps.push_back("tls");
-    if (h.platform != "x86_64") h.legacy_hwcaps.push_back(h.platform);
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl"))
-      h.legacy_hwcaps.push_back("avx512_1");
-    h.legacy_hwcaps.push_back("x86_64");
-#endif
-    return h;
-  }();
-  return facts;
-}
 
 const ElfInfo* ElfCache::get(Context& ctx, const std::string& canonical, const Stat& stat) {
   if (auto it = cache_.find(stat.id); it != cache_.end()) return it->second.get();
@@ -122,7 +81,7 @@ const RootFacts& ElfState::facts_for(Context& ctx, const ElfInfo& main) {
   }
   f.platform = o.platform ? *o.platform : host_arch ? host.platform : machine_name(main.machine);
   f.hwcaps = o.hwcaps ? *o.hwcaps : host_arch ? host.hwcaps : std::vector<std::string>{};
-  f.legacy_subdirs = legacy_combinations(o.legacy_hwcaps ? *o.legacy_hwcaps
+  f.legacy_subdirs = legacy_subdirectories(o.legacy_hwcaps ? *o.legacy_hwcaps
                                          : host_arch      ? host.legacy_hwcaps
                                                           : std::vector<std::string>{});
   f.cache_flags = ld_cache_flags_for(main.elf_class, main.machine);

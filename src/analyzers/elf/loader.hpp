@@ -110,13 +110,5 @@ void run_musl_loader(Session& s);
 std::optional<Found> glibc_dlopen_search(Session& s, const std::string& name);
 std::optional<Found> musl_dlopen_search(Session& s, const std::string& name);
 
-// What this machine's CPU and glibc would use, for roots of the host's own architecture.
-struct HostFacts {
-  std::uint16_t machine = 0;
-  std::vector<std::string> hwcaps;
-  std::vector<std::string> legacy_hwcaps;
-  std::string platform;
-};
-const HostFacts& host_facts();
 
 }  // namespace raison::elf
