@@ -39,8 +39,11 @@ note "$n_seeds dynamic ELF files"
 [ "$n_seeds" -gt 100 ] || fail "too few ELF files found: $n_seeds"
 
 start=$(date +%s%N)
-cut -f1 "$T/seeds" | sed 's/^/--seed\n/' | tr '\n' '\0' | xargs -0 "$RAISON" closure / --analyzers elf --list-loaded -q >"$T/raison.tsv" 2>"$T/raison.err" || RC=$?
-RC=${RC:-0}
+# One call, every seed in one argument list (about 60 KB, far below ARG_MAX): raison's own exit code.
+seeds=()
+while IFS=$'\t' read -r f _; do seeds+=(--seed "$f"); done <"$T/seeds"
+RC=0
+"$RAISON" closure / --analyzers elf --list-loaded -q "${seeds[@]}" >"$T/raison.tsv" 2>"$T/raison.err" || RC=$?
 note "raison: exit $RC in $(( ($(date +%s%N) - start) / 1000000 )) ms, $(grep -c '^raison: incomplete' "$T/raison.err" || true) incomplete lines"
 [ "$RC" = 0 ] || [ "$RC" = 1 ] || { head -20 "$T/raison.err"; fail "raison exited $RC"; }
 
@@ -51,7 +54,7 @@ cut -f1 "$T/seeds" | xargs -d '\n' -P2 -n100 sh -c 'o=$(mktemp -p "$0"); for f; 
 cat "$T/ldd"/* >"$T/ldd.txt"
 note "ldd: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
-python3 - "$T/seeds" "$T/raison.tsv" "$T/ldd.txt" <<'PY'
+python3 - "$T/seeds" "$T/raison.tsv" "$T/ldd.txt" "$T/raison.err" "$RC" <<'PY'
 import collections, os, re, sys
 seeds = dict(l.rstrip('\n').split('\t') for l in open(sys.argv[1]))
 raison = collections.defaultdict(set)
@@ -105,7 +108,17 @@ for f, kind in seeds.items():
     if got != want:
         diffs.append(f"{f}: only raison: {sorted(got - want)}; only ldd: {sorted(want - got)}"
                      + (f"; ldd: not found {sorted(m[8:] for m in missing)}" if missing else ''))
-print(f"# compared {compared} files ({refused} refused by ldd): {len(diffs)} differences")
+# What ldd cannot find, raison reports as incomplete (exit 1, a "DT_NEEDED NAME not found" line), and
+# nothing else.
+ldd_missing = {m.group(1) for rc, lines in ldd.values() for l in lines
+               for m in [re.match(r'\s*(\S+) => not found', l)] if m}
+raison_missing = {m.group(1) for l in open(sys.argv[4])
+                  for m in [re.search(r': DT_NEEDED (\S+) not found', l)] if m}
+if ldd_missing != raison_missing:
+    diffs.append(f"not found: only ldd {sorted(ldd_missing - raison_missing)}, only raison {sorted(raison_missing - ldd_missing)}")
+if (sys.argv[5] == '1') != bool(raison_missing):
+    diffs.append(f"raison exited {sys.argv[5]} with {len(raison_missing)} names not found")
+print(f"# compared {compared} files ({refused} refused by ldd): {len(diffs)} differences; {len(ldd_missing)} names ldd cannot find")
 for d in diffs:
     print('DIFF ' + d)
 sys.exit(1 if diffs or compared < 100 else 0)

@@ -1,10 +1,19 @@
 # Shared helpers of the scenario tests: build a small Debian-like root in a temp dir, compile tiny
 # programs and libraries into it, run raison, and check both raison's answer and the real loader's
 # (chroot), so that a test cannot encode a wrong belief about the loader. Sourced by every scenario.
-# Exit codes follow meson: 0 pass, 1 fail, 77 skip (only when not root and $CI is unset).
+# Exit codes follow meson: 0 pass, 1 fail, 77 skip. Under $CI a skip is a failure unless the test is
+# declared optional in tests/optional-tests.txt. Notes and skips go to stderr, never into a value a
+# helper returns on stdout.
 set -euo pipefail
 
 RAISON=${RAISON:?set RAISON to the raison executable}
+# Tools the install step (tests/install-deps.sh) puts in sbin (chroot, ldconfig, setcap, debootstrap)
+# are found even with a non-root user's PATH.
+PATH=$PATH:/usr/sbin:/sbin
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TEST_NAME=$(basename "$0" .sh)
+# Where the cached Debian root and image live: .ci/run gives a fresh directory each run.
+TEST_CACHE=${RAISON_TEST_CACHE:-/var/cache/raison-tests}
 TRIPLET=x86_64-linux-gnu
 T=$(mktemp -d /tmp/raison-scenario.XXXXXX)
 B=$T/build  # compiler outputs before they are placed in a root
@@ -12,12 +21,15 @@ mkdir -p "$B"
 trap 'rm -rf "$T"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-note() { echo "# $*"; }
+note() { echo "# $*" >&2; }
 
-# A missing tool or missing root is a skip on a developer's machine, a failure under CI.
+# optional_test NAME: the reason NAME is declared optional in tests/optional-tests.txt, if it is.
+optional_test() { sed -n "s/^$1 — //p" "$TESTS_DIR/optional-tests.txt" 2>/dev/null | head -1; }
+# A missing tool or missing root is a skip on a developer's machine; under CI a failure, unless the
+# test is declared optional (with its reason) in tests/optional-tests.txt.
 skip() {
-  if [ -n "${CI:-}" ]; then fail "cannot run under CI: $*"; fi
-  echo "SKIP: $*"
+  if [ -n "${CI:-}" ] && [ -z "$(optional_test "$TEST_NAME")" ]; then fail "skipped under CI, and not declared optional: $*"; fi
+  echo "SKIP: $*" >&2
   exit 77
 }
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root (chroot)"; }
@@ -202,7 +214,8 @@ has_tag() { readelf -d "$1" | grep -q "($2)" || fail "fixture $1 has no $2"; }
 # by samples/make-debian-root.sh and never written to: each test mounts an overlay of it (upper layer
 # in $T) inside a private mount namespace, puts the fixture scripts there, and runs Python with
 # bwrap (a private /proc and /dev, as container runtimes give) or under strace with chroot.
-PY_ROOT_CACHE=${RAISON_DEBIAN_ROOT:-/var/cache/raison-tests/bookworm}
+PY_ROOT_CACHE=$TEST_CACHE/bookworm
+PY_ROOT_PACKAGES=(libpython3.11-testsuite)
 PY_FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/python" && pwd)
 PY_SAMPLES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../samples" && pwd)
 PY_DIR=/opt/raison-py  # where the fixtures go inside the root
@@ -218,27 +231,42 @@ py_private_mounts() {
   fi
 }
 
-# py_cached_root: makes sure the cached root exists, building it under a lock when it is missing.
+# cached_build DIR STAMP COMMAND...: DIR is built by COMMAND (which must create DIR) once per STAMP,
+# under a lock, so that parallel tests wait for one build; a changed STAMP (the script or what it is
+# given changed) rebuilds it. COMMAND's output goes to stderr.
+cached_build() {
+  local dir=$1 stamp=$2; shift 2
+  [ "$(cat "$dir.stamp" 2>/dev/null)" = "$stamp" ] && [ -e "$dir" ] && return 0
+  mkdir -p "$(dirname "$dir")"
+  note "building $dir"
+  flock "$dir.lock" bash -c '
+    dir=$1 stamp=$2; shift 2
+    [ "$(cat "$dir.stamp" 2>/dev/null)" = "$stamp" ] && [ -e "$dir" ] && exit 0
+    rm -rf "$dir" "$dir.stamp" && "$@" >&2 && [ -e "$dir" ] && echo "$stamp" >"$dir.stamp"' _ "$dir" "$stamp" "$@" \
+    || fail "cannot build $dir"
+}
+
+# py_cached_root: makes sure the cached bookworm root exists (debootstrap, about a minute).
 py_cached_root() {
-  local ok="$PY_ROOT_CACHE/usr/lib/python3.11/test/test_json/__init__.py"
-  [ -x "$PY_ROOT_CACHE/usr/bin/python3" ] && [ -f "$ok" ] && return 0
   need_tool debootstrap
-  mkdir -p "$(dirname "$PY_ROOT_CACHE")"
-  note "building $PY_ROOT_CACHE (about a minute)"
-  flock "$PY_ROOT_CACHE.lock" bash -c '[ -f "$1" ] || bash "$2/make-debian-root.sh" "$3" libpython3.11-testsuite' \
-    _ "$ok" "$PY_SAMPLES" "$PY_ROOT_CACHE" || fail "cannot build the Debian root $PY_ROOT_CACHE"
-  [ -f "$ok" ] || fail "$PY_ROOT_CACHE has no libpython3.11-testsuite"
+  local stamp
+  stamp=$( { cat "$PY_SAMPLES/make-debian-root.sh"; echo "${PY_ROOT_PACKAGES[*]}"; } | sha256sum | cut -c1-64)
+  cached_build "$PY_ROOT_CACHE" "$stamp" bash "$PY_SAMPLES/make-debian-root.sh" "$PY_ROOT_CACHE" "${PY_ROOT_PACKAGES[@]}"
+  [ -f "$PY_ROOT_CACHE/usr/lib/python3.11/test/test_json/__init__.py" ] || fail "$PY_ROOT_CACHE has no libpython3.11-testsuite"
 }
 
 # py_overlay: $ROOT, an overlay of the cached root with the fixtures in $PY_DIR; the trap unmounts
-# everything before removing $T, so that nothing is ever deleted through a mount.
+# everything before removing $T, so that nothing is ever deleted through a mount. The upper and work
+# directories are on a tmpfs of their own: overlayfs refuses them on overlayfs (a container's /tmp).
 py_overlay() {
   py_cached_root
-  mkdir -p "$T/ov/up" "$T/ov/work" "$T/root"
+  mkdir -p "$T/ov" "$T/root"
   ROOT=$T/root
+  trap 'umount -R -l "$T/root" 2>/dev/null; umount -l "$T/ov" 2>/dev/null; rm -rf "$T"' EXIT
+  mount -t tmpfs -o mode=0700 tmpfs "$T/ov" || fail "cannot mount a tmpfs for the overlay's upper layer"
+  mkdir -p "$T/ov/up" "$T/ov/work"
   mount -t overlay overlay -o "lowerdir=$PY_ROOT_CACHE,upperdir=$T/ov/up,workdir=$T/ov/work" "$ROOT" \
     || fail "cannot mount an overlay of $PY_ROOT_CACHE"
-  trap 'umount -R -l "$T/root" 2>/dev/null; rm -rf "$T"' EXIT
   mkdir -p "$ROOT$PY_DIR"
   cp -r "$PY_FIXTURES"/. "$ROOT$PY_DIR/"
 }
@@ -350,15 +378,8 @@ debian_image() {
   need_tool umoci
   py_cached_root
   local img=${PY_ROOT_CACHE}-oci stamp
-  stamp=$(cat "$PY_SAMPLES/make-debian-image.sh" "$PY_SAMPLES/app/fetch.py" | sha256sum | cut -c1-64)
-  if [ "$(cat "$img.stamp" 2>/dev/null)" != "$stamp" ]; then
-    note "building $img" >&2
-    flock "$img.lock" bash -c '
-      [ "$(cat "$1.stamp" 2>/dev/null)" = "$4" ] && exit 0
-      rm -rf "$1.tmp" "$1.stamp" && bash "$3/make-debian-image.sh" "$1.tmp" "$2" >/dev/null &&
-        rm -rf "$1" && mv "$1.tmp" "$1" && echo "$4" >"$1.stamp"' _ "$img" "$PY_ROOT_CACHE" "$PY_SAMPLES" "$stamp" \
-      || fail "cannot make the Debian image $img"
-  fi
+  stamp=$( { cat "$PY_SAMPLES/make-debian-image.sh" "$PY_SAMPLES/app/fetch.py" "$PY_ROOT_CACHE.stamp"; } | sha256sum | cut -c1-64)
+  cached_build "$img" "$stamp" bash "$PY_SAMPLES/make-debian-image.sh" "$img" "$PY_ROOT_CACHE"
   echo "$img"
 }
 

@@ -6,7 +6,7 @@
 # set). It asserts only that the figures exist (each run worked) and lists, as notes, files the
 # program opened that the closure lacks (data found at run time by name; the shrunk-root test shows
 # whether the program needs them).
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/../tests/scenarios/lib.sh"
 py_private_mounts "$0" "$@"
 py_overlay
 
