@@ -1,7 +1,18 @@
 // The analysis stage's entry point: from a root, options and seeds, run the analyzers to a fixed point
 // and return the closure graph with every diagnostic met on the way.
+//
+// One error policy, everywhere:
+// - A problem with one file of the root (unreadable, malformed, behind a loop of links, or something it
+//   names that is missing) is a Diagnostic: the analysis goes on with the rest, the closure is marked
+//   incomplete (exit 1), and the diagnostic names the analyzer, the file and the cause in one line.
+//   Parsers throw raison::Error; the driver catches it once per analyzer callback (analysis/driver.cpp).
+// - A problem with the whole run (an unknown analyzer, an unreadable --rules or --trace file given by
+//   the user, an output that cannot be written) is a raison::Error thrown to the caller (exit 3).
+// - Anything else that escapes (std::logic_error, std::bad_alloc...) is a bug in raison: the CLI says
+//   "internal error" (exit 5).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,14 +27,25 @@ struct Diagnostic {
   enum class Severity {
     Note,        // worth saying, changes nothing
     Incomplete,  // something needed could not be found: the closure may not run
-    Error,       // an input could not be read (malformed file, bad seed)
+    Error,       // an input could not be read (malformed file, loop of links, bad seed)
   };
-  Severity severity;
-  std::string file;     // the file the problem is about (path inside the root), may be empty
-  std::string message;  // one line
+  // What kind of problem, for tools that decide on it (`verify`); the message says it in words.
+  enum class Code {
+    NotFound,    // something named (library, module, interpreter, seed, glob) is not in the root
+    Unreadable,  // a file of the root or an input could not be read or parsed
+    Remark,      // a fact worth saying that is no problem (an approximation, how something was read)
+  };
+  Severity severity = Severity::Note;
+  Code code = Code::Remark;
+  std::string analyzer;  // "elf", "python", ...; "" for the driver (seeds, --keep)
+  std::string file;      // the file the problem is about (path inside the root), may be empty
+  std::string message;   // one line
 
   bool operator==(const Diagnostic&) const = default;
 };
+
+std::string_view to_string(Diagnostic::Severity severity);
+std::string_view to_string(Diagnostic::Code code);
 
 struct Analysis {
   Graph graph;
@@ -36,13 +58,16 @@ struct Analysis {
   // With traces: kept files only a trace explains, and statically required files no trace touched.
   std::vector<std::string> only_traced;
   std::vector<std::string> never_traced;
+  // The ELF machine of the first seed that is an ELF file (EM_*, ELFCLASS*, ELFDATA*); 0 if none.
+  std::uint16_t elf_machine = 0;
+  std::uint8_t elf_class = 0;
+  std::uint8_t elf_data = 0;
 
   bool incomplete() const;
 };
 
-// Runs the analyzers named in options.analyzers (all when empty) from options.seeds. Throws
-// raison::Error only for problems that stop the whole analysis (e.g. an unknown analyzer); problems
-// with single files become diagnostics.
+// Runs the analyzers named in options.analyzers (all when empty) from options.seeds and
+// options.keep. Throws raison::Error only for problems with the whole run (see above).
 Analysis analyze(const Root& root, const Options& options);
 
 // The analyzers this build knows, by name.

@@ -22,7 +22,8 @@ enum class ReasonKind {
   Import,     // a Python import
   Data,       // a data file a runtime reads (rules file)
   Loader,     // a file the dynamic loader itself reads (ld.so.cache, ld.so.conf)
-  Trace,      // seen at run time in a trace
+  Trace,      // seen at run time in a trace (opened, stat'ed, listed...)
+  Exec,       // executed at run time in a trace (execve): a program, whose own needs follow
   Keep,       // --keep
 };
 

@@ -20,7 +20,7 @@
 
 #include "raison/analysis.hpp"
 #include "raison/emit.hpp"
-#include "analyzers/elf/elf_file.hpp"
+#include "analyzers/elf/machines.hpp"
 #include "emit/image_writer.hpp"
 #include "input/image.hpp"
 #include "analyzers/trace/strace.hpp"
@@ -30,17 +30,12 @@ namespace raison::cli {
 
 namespace {
 
-// Notes only with --verbose; problems always.
+// Notes only with --verbose; problems always. One line each: "raison: SEVERITY: FILE: MESSAGE [ANALYZER]".
 void print_diagnostics(const Analysis& a, bool verbose) {
   for (const auto& d : a.diagnostics) {
     if (d.severity == Diagnostic::Severity::Note && !verbose) continue;
-    const char* sev = d.severity == Diagnostic::Severity::Note ? "note"
-                      : d.severity == Diagnostic::Severity::Incomplete ? "incomplete"
-                                                                       : "error";
-    if (d.file.empty())
-      fmt::print(stderr, "raison: {}: {}\n", sev, d.message);
-    else
-      fmt::print(stderr, "raison: {}: {}: {}\n", sev, d.file, d.message);
+    fmt::print(stderr, "raison: {}: {}{}{}\n", to_string(d.severity), d.file.empty() ? "" : d.file + ": ", d.message,
+               d.analyzer.empty() ? "" : " [" + d.analyzer + "]");
   }
 }
 
@@ -180,32 +175,9 @@ void print_shrink_summary(const Root& root, const Analysis& analysis) {
 }
 
 // The architecture, in Go's names as image configs spell them, of the first ELF seed; else the host's.
-std::string image_arch(const Root& root, const Options& options) {
-  for (const auto& seed : options.seeds) {
-    auto r = root.resolve(seed);
-    if (!r.exists || r.stat.type != FileType::Regular) continue;
-    int fd = root.open_read(r.path);
-    std::optional<elf::ElfInfo> e;
-    try {
-      e = elf::read_elf(fd, r.stat.size, ElfReaderKind::Direct);
-    } catch (const Error&) {
-    }
-    ::close(fd);
-    if (!e) continue;
-    bool le = e->data == 1, is64 = e->elf_class == 2;
-    switch (e->machine) {
-      case 62: return "amd64";
-      case 3: return "386";
-      case 183: return "arm64";
-      case 40: return "arm";
-      case 21: return le ? "ppc64le" : "ppc64";
-      case 22: return "s390x";
-      case 243: return is64 ? "riscv64" : "riscv";
-      case 8: return is64 ? (le ? "mips64le" : "mips64") : (le ? "mipsle" : "mips");
-      case 258: return "loong64";
-      default: return elf::machine_name(e->machine);
-    }
-  }
+std::string image_arch(const Analysis& analysis) {
+  std::string arch = elf::go_arch({analysis.elf_machine, analysis.elf_class, analysis.elf_data});
+  if (!arch.empty()) return arch;
 #if defined(__aarch64__)
   return "arm64";
 #else
@@ -231,7 +203,7 @@ int run_closure(const ClosureArgs& args) {
   // Emit: the root directory and its manifest, then what was asked on stdout.
   if (!args.out.empty()) {
     if (is_image_spec(args.out))
-      write_image(*root, analysis, args.out, source_config(*root), image_arch(*root, options), "linux", args.force);
+      write_image(*root, analysis, args.out, source_config(*root), image_arch(analysis), "linux", args.force);
     else
       write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
   }
@@ -320,7 +292,7 @@ int run_verify(const VerifyArgs& args) {
   for (const auto& d : before.diagnostics) known.insert({d.file, d.message});
   for (const auto& d : again.diagnostics) {
     if (known.count({d.file, d.message})) continue;
-    if (d.severity == Diagnostic::Severity::Note && d.message.find("not found") == std::string::npos) continue;
+    if (d.severity == Diagnostic::Severity::Note && d.code != Diagnostic::Code::NotFound) continue;
     fmt::print(stderr, "raison: verify: does not resolve in {}: {}: {}\n", args.out, d.file, d.message);
     failed = true;
   }

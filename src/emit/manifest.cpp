@@ -24,15 +24,6 @@ const char* type_name(FileType t) {
   return "other";
 }
 
-const char* severity_name(Diagnostic::Severity s) {
-  switch (s) {
-    case Diagnostic::Severity::Note: return "note";
-    case Diagnostic::Severity::Incomplete: return "incomplete";
-    case Diagnostic::Severity::Error: return "error";
-  }
-  return "error";
-}
-
 nlohmann::json reason_json(const Reason& r) {
   return {{"kind", to_string(r.kind)}, {"analyzer", r.analyzer}, {"from", r.from}, {"detail", r.detail}};
 }
@@ -86,7 +77,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
     bool traced = false, found_static = false;
     for (const auto& r : g.reasons_of(k.vertex)) {
       reasons.push_back(reason_json(r));
-      (r.kind == ReasonKind::Trace ? traced : found_static) = true;
+      (r.kind == ReasonKind::Trace || r.kind == ReasonKind::Exec ? traced : found_static) = true;
     }
     if (!options.traces.empty()) f["evidence"] = traced && found_static ? "both" : traced ? "traced" : "static";
     f["reasons"] = std::move(reasons);
@@ -94,7 +85,8 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   }
   nlohmann::json diags = nlohmann::json::array();
   for (const auto& d : analysis.diagnostics)
-    diags.push_back({{"severity", severity_name(d.severity)}, {"file", d.file}, {"message", d.message}});
+    diags.push_back({{"severity", to_string(d.severity)}, {"code", to_string(d.code)}, {"analyzer", d.analyzer},
+                     {"file", d.file}, {"message", d.message}});
   nlohmann::json analyzers = nlohmann::json::array();
   for (const auto& a : options.analyzers.empty() ? known_analyzers() : std::vector<std::string>(options.analyzers.begin(), options.analyzers.end()))
     analyzers.push_back(a);

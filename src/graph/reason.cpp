@@ -7,12 +7,12 @@
 namespace raison {
 
 namespace {
-constexpr std::array<std::pair<ReasonKind, std::string_view>, 13> kNames{{
+constexpr std::array<std::pair<ReasonKind, std::string_view>, 14> kNames{{
     {ReasonKind::Seed, "seed"},       {ReasonKind::Interp, "interp"},   {ReasonKind::Needed, "needed"},
     {ReasonKind::Symlink, "symlink"}, {ReasonKind::Parent, "parent"},   {ReasonKind::Hardlink, "hardlink"},
     {ReasonKind::Dlopen, "dlopen"},   {ReasonKind::Shebang, "shebang"}, {ReasonKind::Import, "import"},
     {ReasonKind::Data, "data"},       {ReasonKind::Loader, "loader"},   {ReasonKind::Trace, "trace"},
-    {ReasonKind::Keep, "keep"},
+    {ReasonKind::Exec, "exec"},       {ReasonKind::Keep, "keep"},
 }};
 }  // namespace
 
@@ -35,6 +35,7 @@ bool is_entry_kind(ReasonKind kind) {
     case ReasonKind::Shebang:
     case ReasonKind::Import:
     case ReasonKind::Trace:
+    case ReasonKind::Exec:
     case ReasonKind::Keep:
       return true;
     default:

@@ -4,10 +4,12 @@
 
 #include <memory>
 
-#include "analyzers/analyzer.hpp"
+#include "analysis/analyzer.hpp"
+#include "analyzers/elf/elf_cache.hpp"
 
 namespace raison::elf {
 
-std::unique_ptr<Analyzer> make_elf_analyzer(ElfReaderKind reader);
+// `cache` is shared with the other analyzers that look into ELF files (python's interpreter test).
+std::unique_ptr<Analyzer> make_elf_analyzer(std::shared_ptr<ElfCache> cache);
 
 }  // namespace raison::elf

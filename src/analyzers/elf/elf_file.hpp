@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/elf/machines.hpp"
 #include "raison/options.hpp"
 
 namespace raison::elf {
@@ -35,6 +36,8 @@ struct ElfInfo {
   std::uint64_t flags_1 = 0;  // DT_FLAGS_1 (DF_1_NODEFLIB = 0x800)
   // Notes with owner "FDO" (from PT_NOTE segments and SHT_NOTE sections, each note once).
   std::vector<Note> notes;
+
+  MachineId id() const { return {machine, elf_class, data}; }
 };
 
 // True if the first bytes are the ELF magic.
@@ -50,7 +53,5 @@ std::optional<ElfInfo> read_elf(int fd, std::uint64_t size, ElfReaderKind reader
 std::optional<ElfInfo> read_elf_direct(int fd, std::uint64_t size);
 std::optional<ElfInfo> read_elf_lief(int fd, std::uint64_t size);
 
-// "x86_64", "aarch64", "i386", ... for messages and ld.so.cache flags; "machine N" if unknown.
-std::string machine_name(std::uint16_t machine);
 
 }  // namespace raison::elf

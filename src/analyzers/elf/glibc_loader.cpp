@@ -13,146 +13,144 @@ namespace {
 constexpr std::uint64_t kDf1Nodeflib = 0x800;  // DF_1_NODEFLIB
 
 // Tries NAME in each directory of a search list, and in each directory's glibc-hwcaps and legacy
-// hwcap subdirectories before the directory itself, as open_path does.
-std::optional<Found> search_dirs(Session& s, const std::vector<SearchDir>& dirs, const std::string& name,
-                                 const std::string& what) {
+// hwcap subdirectories before the directory itself, as open_path does. `via` names the list (its rule
+// and owner); `what` is the list's name in the "tried" trail.
+std::optional<Found> search_dirs(LoaderRun& run, const std::vector<SearchDir>& dirs, const std::string& name,
+                                 LibraryVia via, const std::string& what) {
   for (const auto& d : dirs) {
-    s.tried.push_back(d.dir + " [" + what + "]");
-    Resolved r;
-    try {
-      r = s.ctx.root.resolve(d.dir);
-    } catch (const Error& e) {
-      // A looping directory: glibc finds no directory there and goes on; worth a line all the same.
-      s.ctx.diagnose(Diagnostic::Severity::Error, d.dir, e.what());
-      continue;
+    run.tried.push_back(d.dir + " [" + what + "]");
+    // A looping directory: glibc finds no directory there and goes on (lookup diagnoses it).
+    auto r = run.ctx.lookup(d.dir);
+    if (!r || !r->exists || r->stat.type != FileType::Directory) continue;  // glibc marks it nonexistent
+    via.written = d.written;
+    via.dir = d.dir;
+    run.failed = false;
+    for (const auto& sub : run.facts.hwcaps) {
+      via.subdir = "glibc-hwcaps/" + sub;
+      if (auto f = run.try_path(d.dir + "/" + via.subdir + "/" + name, via)) return f;
     }
-    if (!r.exists || r.stat.type != FileType::Directory) continue;  // glibc marks it nonexistent
-    std::string how = what + " " + d.written;
-    if (d.written != d.dir) how += " (" + d.dir + ")";
-    s.failed = false;
-    for (const auto& sub : s.facts.hwcaps)
-      if (auto f = s.try_path(d.dir + "/glibc-hwcaps/" + sub + "/" + name, how + " in glibc-hwcaps/" + sub)) return f;
-    for (const auto& sub : s.facts.legacy_subdirs)
-      if (auto f = s.try_path(d.dir + "/" + sub + (sub.empty() ? "" : "/") + name,
-                              sub.empty() ? how : how + " in " + sub))
-        return f;
+    for (const auto& sub : run.facts.legacy_subdirs) {
+      via.subdir = sub;
+      if (auto f = run.try_path(d.dir + "/" + sub + (sub.empty() ? "" : "/") + name, via)) return f;
+    }
+    via.subdir.clear();
     // open_path gives up on the whole list when a file exists but cannot be opened for another reason
     // than ENOENT or EACCES (a symlink loop, say).
-    if (s.failed) {
-      s.tried.push_back("(rest of the " + what + " list skipped: " + d.dir + "/" + name + " cannot be opened)");
+    if (run.failed) {
+      run.tried.push_back("(rest of the " + what + " list skipped: " + d.dir + "/" + name + " cannot be opened)");
       return std::nullopt;
     }
   }
   return std::nullopt;
 }
 
-// Searches NAME for object FROM by glibc's rules 2-7; fills s.tried.
-std::optional<Found> search(Session& s, int from, const std::string& name) {
-  const Object& l = s.objects[size_t(from)];
-  s.tried.clear();
+// Searches NAME for object FROM by glibc's rules 2-7; fills run.tried.
+std::optional<Found> search(LoaderRun& run, int from, const std::string& name) {
+  using Rule = LibraryVia::Rule;
+  const Object& l = run.objects[size_t(from)];
+  run.tried.clear();
   std::optional<Found> found;
   if (name.find('/') != std::string::npos) {
     // Rule 2: a name containing '/' is a path, opened as it is (relative to the working directory)
     // once its $ORIGIN, $LIB and $PLATFORM are expanded.
-    std::string path = name.find('$') == std::string::npos ? name : s.expand(name, l.origin, true, "").front().dir;
+    std::string path = name.find('$') == std::string::npos ? name : run.expand(name, l.origin, true, "").front().dir;
     if (path[0] != '/') path = "/" + path;
-    s.tried.push_back(path + " [path]");
-    return s.try_path(path, path == name ? "path" : "path " + name);
+    run.tried.push_back(path + " [path]");
+    return run.try_path(path, LibraryVia{.rule = Rule::Path, .written = name, .dir = path});
   }
   const bool nodeflib = (l.info->flags_1 & kDf1Nodeflib) != 0;
   // Rule 3: unless the loading object has DT_RUNPATH, the DT_RPATH of the loading object, then of
   // the object that loaded it, and so on up to the main program. An object that has DT_RUNPATH
   // contributes no DT_RPATH (glibc drops DT_RPATH when DT_RUNPATH is present).
   if (!l.info->runpath) {
-    for (int k = from; k >= 0 && !found; k = s.objects[size_t(k)].loader) {
-      const Object& o = s.objects[size_t(k)];
+    for (int k = from; k >= 0 && !found; k = run.objects[size_t(k)].loader) {
+      const Object& o = run.objects[size_t(k)];
       if (o.info->rpath && !o.info->runpath)
-        found = search_dirs(s, s.expand(*o.info->rpath, o.origin, true), name, "RPATH of " + o.path);
+        found = search_dirs(run, run.expand(*o.info->rpath, o.origin, true), name,
+                            LibraryVia{.rule = Rule::Rpath, .object = o.path}, "RPATH of " + o.path);
     }
   }
   // Rule 4: LD_LIBRARY_PATH (':' or ';' separated; $ORIGIN is the main program's).
   if (!found) {
-    if (auto it = s.ctx.options.env.find("LD_LIBRARY_PATH"); it != s.ctx.options.env.end() && !it->second.empty())
-      found = search_dirs(s, s.expand(it->second, s.objects[0].origin, true, ":;"), name, "LD_LIBRARY_PATH");
+    if (auto it = run.ctx.options.env.find("LD_LIBRARY_PATH"); it != run.ctx.options.env.end() && !it->second.empty())
+      found = search_dirs(run, run.expand(it->second, run.objects[0].origin, true, ":;"), name,
+                          LibraryVia{.rule = Rule::LdLibraryPath}, "LD_LIBRARY_PATH");
   }
   // Rule 5: the loading object's own DT_RUNPATH; never inherited by what it loads.
   if (!found && l.info->runpath)
-    found = search_dirs(s, s.expand(*l.info->runpath, l.origin, true), name, "RUNPATH of " + l.path);
+    found = search_dirs(run, run.expand(*l.info->runpath, l.origin, true), name,
+                        LibraryVia{.rule = Rule::Runpath, .object = l.path}, "RUNPATH of " + l.path);
   // Rule 6: /etc/ld.so.cache; with DF_1_NODEFLIB only its entries outside the default directories.
   if (!found) {
-    if (const LdCache* cache = s.state.cache(s.ctx)) {
-      s.tried.push_back("/etc/ld.so.cache");
-      s.ctx.reach(*s.state.ld_cache_file,
-                  Reason{ReasonKind::Loader, "elf", s.ctx.graph().node(l.vertex).path,
-                         "the dynamic loader looks up library names in /etc/ld.so.cache"});
-      auto path = ld_cache_lookup(*cache, name, s.facts.cache_flags, s.facts.hwcaps);
+    if (const LdCache* cache = run.state.cache(run.ctx)) {
+      run.tried.push_back("/etc/ld.so.cache");
+      run.ctx.reach(*run.state.ld_cache_file,
+                    Reason{ReasonKind::Loader, "elf", run.ctx.graph().node(l.vertex).path,
+                           "the dynamic loader looks up library names in /etc/ld.so.cache"});
+      auto path = ld_cache_lookup(*cache, name, run.facts.cache_flags, run.facts.hwcaps);
       // With DF_1_NODEFLIB, a cache entry in one of the default directories is not used; others are.
       if (path && nodeflib)
-        for (const auto& d : s.facts.system_dirs)
+        for (const auto& d : run.facts.system_dirs)
           if (path->rfind(d + "/", 0) == 0) {
-            s.tried.push_back(*path + " (from ld.so.cache, skipped: DF_1_NODEFLIB)");
+            run.tried.push_back(*path + " (from ld.so.cache, skipped: DF_1_NODEFLIB)");
             path.reset();
             break;
           }
-      if (path) found = s.try_path(*path, "ld.so.cache (" + *path + ")");
+      if (path) found = run.try_path(*path, LibraryVia{.rule = Rule::LdCache, .dir = *path});
     }
   }
   // Rule 7: the default directories (with their hwcaps subdirectories), unless DF_1_NODEFLIB.
   if (!found && !nodeflib) {
     std::vector<SearchDir> dirs;
-    for (const auto& d : s.facts.system_dirs) dirs.push_back({d, d});
-    found = search_dirs(s, dirs, name, "default directory");
+    for (const auto& d : run.facts.system_dirs) dirs.push_back({d, d});
+    found = search_dirs(run, dirs, name, LibraryVia{.rule = Rule::DefaultDirectory}, "default directory");
   }
-  if (!found && nodeflib) s.tried.push_back("(default directories skipped: DF_1_NODEFLIB)");
+  if (!found && nodeflib) run.tried.push_back("(default directories skipped: DF_1_NODEFLIB)");
   return found;
 }
 
-void need(Session& s, int from, const std::string& name) {
-  const Object& l = s.objects[size_t(from)];
+void load_needed(LoaderRun& run, int from, const std::string& name) {
   // Rule 1: a name the namespace already has (the name an object was loaded as, or its DT_SONAME)
   // is that object; nothing is searched.
-  if (int j = s.find_loaded(name); j >= 0) {
-    Reason r{ReasonKind::Needed, "elf", s.ctx.graph().node(l.vertex).path,
-             "DT_NEEDED " + name + " (already loaded as " + s.objects[size_t(j)].path + ")"};
-    s.ctx.graph().add_edge(l.vertex, s.objects[size_t(j)].vertex, r);
+  if (int j = run.find_loaded(name); j >= 0) {
+    run.reuse_object(from, j, name, "already loaded as " + run.objects[size_t(j)].path);
     return;
   }
-  if (auto found = search(s, from, name))
-    s.map(from, name, *found);
+  if (auto found = search(run, from, name))
+    run.map_object(from, name, *found);
   else
-    s.not_found(from, name);
+    run.not_found(from, name);
 }
 
 }  // namespace
 
-void run_glibc_loader(Session& s) {
-  const Object main = s.objects[0];
-  const std::string main_path = s.ctx.graph().node(main.vertex).path;
+void run_glibc_loader(LoaderRun& run) {
+  const Object main = run.objects[0];
+  const std::string main_path = run.ctx.graph().node(main.vertex).path;
   // Rule 0: PT_INTERP names the loader itself; it is mapped first and answers to its DT_SONAME, so a
   // DT_NEEDED of ld-linux-x86-64.so.2 is satisfied by it without a search.
   if (!main.info->interp.empty()) {
     Reason r{ReasonKind::Interp, "elf", main_path, "PT_INTERP " + main.info->interp};
-    auto v = s.ctx.reach(main.info->interp, r);
-    const ElfInfo* info = nullptr;
-    if (v) info = s.state.elf.get(s.ctx, s.ctx.graph().node(*v).path, s.ctx.graph().node(*v).stat);
-    if (!v)
-      s.ctx.diagnose(Diagnostic::Severity::Incomplete, main_path,
-                     "PT_INTERP " + main.info->interp + " does not exist in the root");
-    else if (info) {
+    auto v = run.ctx.reach(main.info->interp, r);
+    if (!v) {
+      run.ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, main_path,
+                       "PT_INTERP " + main.info->interp + " does not exist in the root");
+    } else if (const ElfInfo* info = run.state.elf->get(run.ctx, *v)) {
       std::vector<std::string> names{main.info->interp};
       if (!info->soname.empty()) names.push_back(info->soname);
-      s.objects.push_back(Object{*v, main.info->interp, parent_path(main.info->interp), info, -1, names});
+      run.objects.push_back(Object{.vertex = *v, .path = main.info->interp, .origin = parent_path(main.info->interp),
+                                   .info = info, .loader = -1, .names = std::move(names)});
     }
   }
   // Breadth-first: every DT_NEEDED of the main program in order, then those of the first object it
   // mapped, and so on (_dl_map_object_deps), so the first object to answer to a name wins.
-  for (size_t i = 0; i < s.objects.size(); ++i) {
-    std::vector<std::string> needed = s.objects[i].info->needed;  // objects may grow while we iterate
-    for (const auto& name : needed) need(s, int(i), name);
+  for (size_t i = 0; i < run.objects.size(); ++i) {
+    std::vector<std::string> needed = run.objects[i].info->needed;  // objects may grow while we iterate
+    for (const auto& name : needed) load_needed(run, int(i), name);
   }
-  s.record();
+  run.record_load_order();
 }
 
-std::optional<Found> glibc_dlopen_search(Session& s, const std::string& name) { return search(s, 0, name); }
+std::optional<Found> glibc_dlopen_search(LoaderRun& run, const std::string& name) { return search(run, 0, name); }
 
 }  // namespace raison::elf

@@ -1,6 +1,6 @@
-// Machinery shared by the glibc and musl loader simulations: the per-analysis cache of parsed ELF
-// files, the facts about the root a loader depends on (default directories, $LIB, hwcaps, the
-// ld.so.cache), and one loader run ("session") with the objects it has mapped so far.
+// Machinery shared by the glibc and musl loader simulations: the facts about the root a loader depends
+// on (default directories, $LIB, hwcaps, the ld.so.cache), and one run of a loader (LoaderRun) with the
+// objects it has mapped so far.
 #pragma once
 
 #include <map>
@@ -9,23 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/analyzer.hpp"
-#include "analyzers/elf/elf_file.hpp"
+#include "analysis/analyzer.hpp"
+#include "analyzers/elf/elf_cache.hpp"
 #include "analyzers/elf/ldcache.hpp"
 
 namespace raison::elf {
-
-// Parsed ELF files by identity; each file is read once per analysis however many objects need it.
-class ElfCache {
- public:
-  explicit ElfCache(ElfReaderKind reader) : reader_(reader) {}
-  // The file's ElfInfo, or nullptr if it is not ELF or cannot be read (diagnosed once, as an Error).
-  const ElfInfo* get(Context& ctx, const std::string& canonical, const Stat& stat);
-
- private:
-  ElfReaderKind reader_;
-  std::map<FileId, std::unique_ptr<ElfInfo>> cache_;  // nullptr: not ELF or unreadable
-};
 
 // What the loader of one (class, machine) assumes about the root it runs in.
 struct RootFacts {
@@ -39,13 +27,12 @@ struct RootFacts {
 
 // Shared, lazily computed state of one analysis.
 struct ElfState {
-  explicit ElfState(ElfReaderKind reader) : elf(reader) {}
-  ElfCache elf;
+  explicit ElfState(std::shared_ptr<ElfCache> cache) : elf(std::move(cache)) {}
+  std::shared_ptr<ElfCache> elf;
   std::map<std::pair<int, int>, RootFacts> facts;  // by (class, machine)
   bool cache_read = false;
   std::optional<LdCache> ld_cache;                 // the root's /etc/ld.so.cache, if present and valid
   std::optional<Resolved> ld_cache_file;
-  std::map<std::string, std::string> musl_path;    // musl's path file contents by its path ("" if absent)
 
   const RootFacts& facts_for(Context& ctx, const ElfInfo& main);
   const LdCache* cache(Context& ctx);
@@ -66,7 +53,7 @@ struct Found {
   Resolved file;
   std::string opened_as;  // the path tried (for $ORIGIN)
   const ElfInfo* info;
-  std::string how;  // "RUNPATH $ORIGIN/../lib (/opt/app/lib)", "ld.so.cache", ...
+  LibraryVia via;
 };
 
 // A directory of a search list: the element as written and as expanded.
@@ -75,40 +62,45 @@ struct SearchDir {
   std::string dir;
 };
 
-class Session {
+// One run of a dynamic loader: from a main object (a program, or the object dlopen() is called from),
+// the objects it maps in order and the places it tried for the name being searched.
+class LoaderRun {
  public:
-  Session(Context& ctx, ElfState& state, Graph::Vertex main, const ElfInfo& main_info);
+  LoaderRun(Context& ctx, ElfState& state, Graph::Vertex main, const ElfInfo& main_info);
 
   Context& ctx;
   ElfState& state;
   const ElfInfo& main_info;
+  const RootFacts& facts;
   std::vector<Object> objects;
   std::vector<std::string> tried;  // for the "not found" diagnostic
 
   // The index of the mapped object answering to `name`, or -1.
   int find_loaded(const std::string& name) const;
   // Accepts `path` if it is a regular ELF file of the main program's class, byte order and machine.
-  // A path that fails with an error other than "does not exist" (a symlink loop) sets `failed`.
-  std::optional<Found> try_path(const std::string& path, const std::string& how);
+  // A path that cannot be resolved for another reason than "does not exist" (a loop of links) is
+  // diagnosed and sets `failed`.
+  std::optional<Found> try_path(const std::string& path, const LibraryVia& via);
   bool failed = false;
-  // Splits a colon-separated list and expands $ORIGIN (from `origin`), $LIB and $PLATFORM.
+  // Splits a list at any of `separators` and expands $ORIGIN (from `origin`), and with glibc's rules
+  // also $LIB and $PLATFORM.
   std::vector<SearchDir> expand(const std::string& list, const std::string& origin, bool glibc_dsts,
                                 const std::string& separators = ":") const;
-  // Adds the found file as needed by object `from` and maps it (or adds `name` to the object already
-  // mapped from the same file). Returns the object's index.
-  int map(int from, const std::string& name, const Found& found);
+  // Adds the found file as needed by object `from` under `name` and maps it (or adds `name` to the
+  // object already mapped from the same file). Returns the object's index, -1 if it vanished.
+  int map_object(int from, const std::string& name, const Found& found);
+  // An edge from object `from` to the object `to` already mapped, answering to `name`.
+  void reuse_object(int from, int to, const std::string& name, const std::string& why);
   void not_found(int from, const std::string& name);
-  void record();  // stores the mapped objects in analysis.loaded_by_entry
-
-  const RootFacts& facts;
+  // Stores the mapped objects, in load order, in analysis.loaded_by_entry.
+  void record_load_order();
 };
 
-// The two loaders: map everything the session's main object needs.
-void run_glibc_loader(Session& s);
-void run_musl_loader(Session& s);
-// dlopen(NAME) from the session's main object: the search alone, nothing mapped.
-std::optional<Found> glibc_dlopen_search(Session& s, const std::string& name);
-std::optional<Found> musl_dlopen_search(Session& s, const std::string& name);
-
+// The two loaders: map everything the run's main object needs.
+void run_glibc_loader(LoaderRun& run);
+void run_musl_loader(LoaderRun& run);
+// dlopen(NAME) from the run's main object: the search alone, nothing mapped; fills run.tried.
+std::optional<Found> glibc_dlopen_search(LoaderRun& run, const std::string& name);
+std::optional<Found> musl_dlopen_search(LoaderRun& run, const std::string& name);
 
 }  // namespace raison::elf

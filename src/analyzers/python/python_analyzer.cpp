@@ -4,12 +4,9 @@
 // namespace packages, extension modules before source, built-in and frozen modules needing no file).
 // Imports inside functions are followed too (they run when the function is called); imports under
 // `if TYPE_CHECKING:` are not (they never run).
-#include <unistd.h>
-
 #include <map>
 #include <set>
 
-#include "analyzers/elf/elf_file.hpp"
 #include "analyzers/python/layout.hpp"
 #include "analyzers/python/python_analyzer.hpp"
 #include "analyzers/python/scanner.hpp"
@@ -47,8 +44,9 @@ struct Found {
   std::vector<std::string> path;  // a package's __path__
 };
 
+// A module being scanned, and what its imports inherit.
 struct Module {
-  std::string name;
+  std::string name;  // __name__: "__main__" for a script, "" for the interpreter's own imports
   bool is_package = false;
   const Layout* layout = nullptr;
   std::vector<std::string> script_dirs;  // sys.path[0] of a script, inherited by what it imports
@@ -60,6 +58,7 @@ struct Module {
 
 class PythonAnalyzer final : public Analyzer {
  public:
+  explicit PythonAnalyzer(std::shared_ptr<elf::ElfCache> elf_files) : elf_files_(std::move(elf_files)) {}
   std::string_view name() const override { return "python"; }
 
   void on_entry(Context& ctx, Graph::Vertex v) override {
@@ -71,92 +70,69 @@ class PythonAnalyzer final : public Analyzer {
       return;
     }
     if (!ctx.is_run(v)) return;  // an imported module is scanned when imported, not run as a script
-    // A script: a .py file, or a file whose #! names python.
-    std::string head;
-    try {
-      int fd = ctx.root.open_read(path);
-      head.resize(256);
-      ssize_t got = ::pread(fd, head.data(), head.size(), 0);
-      ::close(fd);
-      head.resize(got > 0 ? size_t(got) : 0);
-    } catch (const Error&) {
-      return;
-    }
-    auto sb = script::parse_shebang(head);
+    // A script: a file whose #! runs python (directly or through env), or a .py file.
     std::string interp;
-    if (sb) {
-      if (base_name(sb->interpreter).rfind("python", 0) == 0)
-        interp = sb->interpreter;
-      else if (base_name(sb->interpreter) == "env" && sb->argument.rfind("python", 0) == 0)
-        interp = find_in_path(ctx.root, sb->argument.substr(0, sb->argument.find_first_of(" \t")),
-                              program_path(ctx.root, ctx.options.env.count("PATH") ? ctx.options.env.at("PATH") : ""));
-      else
-        return;  // a script for another interpreter
+    if (auto runner = script::read_script_runner(ctx, path)) {
+      const std::string named = runner->program.empty() ? runner->shebang.interpreter : runner->program;
+      if (base_name(named).rfind("python", 0) != 0) return;  // a script for another interpreter
+      interp = runner->runs();  // empty when env finds no such program (the script analyzer says so)
     } else if (ends_with(path, ".py")) {
       interp = default_interpreter(ctx);
       if (interp.empty()) {
-        ctx.diagnose(Diagnostic::Severity::Incomplete, path, "a Python script, but the root has no python3 to run it");
+        ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, path,
+                     "a Python script, but the root has no python3 to run it");
         return;
       }
       ctx.reach(interp, Reason{ReasonKind::Shebang, "python", path, "a .py script is run by " + interp});
     } else {
       return;
     }
-    if (interp.empty()) return;
-    auto iv = ctx.root.resolve(interp);
-    if (!iv.exists) return;
+    if (interp.empty() || !ctx.lookup_file(interp)) return;
     const Layout* layout = layout_for(ctx, interp);
     if (!layout) return;
-    Module m{"__main__", false, layout, {parent_path(path)}, true, true};
+    Module m{.name = "__main__", .is_package = false, .layout = layout, .script_dirs = {parent_path(path)},
+             .from_seed = true, .follow_delayed = true};
     modules_[v] = m;
     scan_module(ctx, v, m);
   }
-
-  void on_finish(Context&) override {}
 
  private:
   // The layout of the interpreter at v, if v is one: an ELF named python3.X / python3 or linking
   // libpython3.X.
   const Layout* interpreter_layout(Context& ctx, Graph::Vertex v) {
-    const FileNode& n = ctx.graph().node(v);
-    std::string base = base_name(n.path);
+    const std::string path = ctx.graph().node(v).path;
+    std::string base = base_name(path);
     bool named = base.rfind("python", 0) == 0 && base.find_first_not_of("python0123456789.") == std::string::npos;
+    const elf::ElfInfo* e = elf_files_->get(ctx, v);
+    if (!e) return nullptr;
     bool links_libpython = false;
-    try {
-      int fd = ctx.root.open_read(n.path);
-      auto e = elf::read_elf(fd, n.stat.size, ElfReaderKind::Direct);
-      ::close(fd);
-      if (!e) return nullptr;
-      for (const auto& lib : e->needed) links_libpython |= lib.rfind("libpython3", 0) == 0;
-    } catch (const Error&) {
-      return nullptr;
-    }
+    for (const auto& lib : e->needed) links_libpython |= lib.rfind("libpython3", 0) == 0;
     if (!named && !links_libpython) return nullptr;
-    return layout_for(ctx, n.path);
+    return layout_for(ctx, path);
   }
 
+  // The layout of the interpreter at `interp`, computed once; nullptr when it is not a usable one
+  // (diagnosed the first time).
   const Layout* layout_for(Context& ctx, const std::string& interp) {
-    auto r = ctx.root.resolve(interp);
-    std::string key = r.exists ? r.path : interp;
+    auto r = ctx.lookup(interp);
+    std::string key = r && r->exists ? r->path : interp;
     if (auto it = layouts_.find(key); it != layouts_.end()) return it->second.get();
-    std::unique_ptr<Layout> layout;
+    auto& slot = layouts_[key];  // nullptr until computed: a failure is not retried
+    LayoutOptions lo;
+    if (const ImageConfig* c = ctx.root.image_config()) lo.env = c->env;
+    for (const auto& [k, val] : ctx.options.env) lo.env.push_back(k + "=" + val);
     try {
-      LayoutOptions lo;
-      if (const ImageConfig* c = ctx.root.image_config()) lo.env = c->env;
-      for (const auto& [k, val] : ctx.options.env) lo.env.push_back(k + "=" + val);
-      layout = std::make_unique<Layout>(find_layout(ctx.root, interp, lo));
-      for (const auto& note : layout->notes) ctx.diagnose(Diagnostic::Severity::Note, interp, note);
+      slot = std::make_unique<Layout>(find_layout(ctx.root, interp, lo));
     } catch (const Error& e) {
-      ctx.diagnose(Diagnostic::Severity::Error, interp, std::string("not a usable Python interpreter: ") + e.what());
+      throw e.context("not a usable Python interpreter");
     }
-    return layouts_.emplace(key, std::move(layout)).first->second.get();
+    for (const auto& note : slot->notes) ctx.diagnose(Diagnostic::Severity::Note, Diagnostic::Code::Remark, interp, note);
+    return slot.get();
   }
 
   std::string default_interpreter(Context& ctx) {
-    for (const char* p : {"/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"}) {
-      auto r = ctx.root.resolve(p);
-      if (r.exists && r.stat.type == FileType::Regular) return p;
-    }
+    for (const char* p : {"/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"})
+      if (ctx.lookup_file(p)) return p;
     return "";
   }
 
@@ -168,11 +144,11 @@ class PythonAnalyzer final : public Analyzer {
       ctx.reach(landmark, Reason{ReasonKind::Data, "python", interp, "getpath looks at this landmark to find sys.prefix"}, false);
     // sys.path's directories themselves: importlib lists each one as it searches.
     for (const auto& dir : layout.sys_path) {
-      auto r = ctx.root.resolve(dir);
-      if (r.exists && r.stat.type == FileType::Directory)
+      auto r = ctx.lookup(dir);
+      if (r && r->exists && r->stat.type == FileType::Directory)
         ctx.reach(dir, Reason{ReasonKind::Data, "python", interp, "on sys.path: importlib lists it"});
     }
-    Module root_module{"", false, &layout, {}, false, false};
+    const Module root_module{.name = "", .layout = &layout, .follow_delayed = false};
     for (const char* name : kStartup) import(ctx, interp, root_module, name, "startup module", Import::Context::TopLevel);
     keep_package_tree(ctx, interp, layout, "encodings", "encodings.search_function imports codecs by name at run time", false);
     for (const auto& c : layout.customize) {
@@ -192,7 +168,7 @@ class PythonAnalyzer final : public Analyzer {
       if (ends_with(name, ".*"))
         keep_package_tree(ctx, interp, layout, name.substr(0, name.size() - 2), "--python-import " + name, true);
       else
-        import(ctx, interp, Module{"", false, &layout, {}, false, true}, name, "--python-import " + name,
+        import(ctx, interp, Module{.name = "", .layout = &layout, .follow_delayed = true}, name, "--python-import " + name,
                Import::Context::TopLevel, true);
     }
     if (ctx.options.python_stdlib_full) keep_stdlib(ctx, interp, layout);
@@ -202,10 +178,11 @@ class PythonAnalyzer final : public Analyzer {
   // files beside __file__ needs them all), and imports the package itself.
   void keep_package_tree(Context& ctx, const std::string& from, const Layout& layout, const std::string& package,
                          const std::string& why, bool follow_delayed) {
-    Module root_module{"", false, &layout, {}, false, follow_delayed};
+    const Module root_module{.name = "", .layout = &layout, .follow_delayed = follow_delayed};
     auto found = find_module(ctx, layout, {}, package);
     if (!found) {
-      ctx.diagnose(Diagnostic::Severity::Incomplete, from, "package " + package + " not found on sys.path (" + why + ")");
+      ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, from,
+                   "package " + package + " not found on sys.path (" + why + ")");
       return;
     }
     import(ctx, from, root_module, package, why, Import::Context::TopLevel);
@@ -214,7 +191,7 @@ class PythonAnalyzer final : public Analyzer {
         if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
         auto v = ctx.reach(p, Reason{ReasonKind::Import, "python", from, why + ": keeps the whole package " + package}, false);
         if (v && ends_with(p, ".py")) enqueue_module(ctx, *v, layout, module_name_for(ctx, layout, p), ends_with(p, "/__init__.py"), follow_delayed);
-      }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, p, e); });
+      }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, p, e); });
   }
 
   // --python-stdlib full: the whole standard library but what distroless leaves out too.
@@ -222,15 +199,15 @@ class PythonAnalyzer final : public Analyzer {
     static const std::set<std::string> skip = {"test", "idlelib", "tkinter", "ensurepip", "lib2to3", "turtledemo",
                                                "turtle.py", "site-packages", "dist-packages"};
     for (const auto& dir : {layout.stdlib_dir, layout.platstdlib_dir}) {
-      auto r = ctx.root.resolve(dir);
-      if (!r.exists || r.stat.type != FileType::Directory) continue;
-      for (const auto& name : ctx.root.list_dir(r.path)) {
+      auto r = ctx.lookup(dir);
+      if (!r || !r->exists || r->stat.type != FileType::Directory) continue;
+      for (const auto& name : ctx.root.list_dir(r->path)) {
         if (skip.count(name)) continue;
-        glob_root(ctx.root, join_path(r.path, name), [&](const std::string& p) {
+        glob_root(ctx.root, join_path(r->path, name), [&](const std::string& p) {
           if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
           if (p.find("/test/") != std::string::npos || p.find("/tests/") != std::string::npos) return;
           ctx.reach(p, Reason{ReasonKind::Import, "python", interp, "--python-stdlib full"}, false);
-        }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, p, e); });
+        }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, p, e); });
       }
     }
   }
@@ -239,8 +216,8 @@ class PythonAnalyzer final : public Analyzer {
   std::string module_name_for(Context& ctx, const Layout& layout, const std::string& file) {
     std::string best;
     for (const auto& dir : layout.sys_path) {
-      auto r = ctx.root.resolve(dir);
-      std::string d = r.exists ? r.path : dir;
+      auto r = ctx.lookup(dir);
+      std::string d = r && r->exists ? r->path : dir;
       if (file.rfind(d + "/", 0) == 0 && d.size() > best.size()) best = d;
     }
     if (best.empty()) return "";
@@ -255,7 +232,7 @@ class PythonAnalyzer final : public Analyzer {
   void enqueue_module(Context& ctx, Graph::Vertex v, const Layout& layout, const std::string& name, bool package,
                       bool follow_delayed) {
     if (modules_.count(v)) return;
-    Module m{name, package, &layout, {}, false, follow_delayed};
+    Module m{.name = name, .is_package = package, .layout = &layout, .follow_delayed = follow_delayed};
     modules_[v] = m;
     scan_module(ctx, v, m);
   }
@@ -263,33 +240,28 @@ class PythonAnalyzer final : public Analyzer {
   // importlib's PathFinder/FileFinder for one name on one path list.
   std::optional<Found> find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
                                const std::string& tail) {
+    // A file of one of the loaders' suffixes; a path that cannot be resolved (a loop of links) is
+    // diagnosed and passed over, as importlib passes over what it cannot stat.
+    auto file = [&](const std::string& p) { return ctx.lookup_file(p).has_value(); };
     std::vector<std::string> portions;
     for (const auto& entry : path) {
-      auto d = ctx.root.resolve(entry);
-      if (!d.exists || d.stat.type != FileType::Directory) continue;
-      std::string base = join_path(d.path, tail);
-      auto bd = ctx.root.resolve(base);
-      bool is_dir = bd.exists && bd.stat.type == FileType::Directory;
+      auto d = ctx.lookup(entry);
+      if (!d || !d->exists || d->stat.type != FileType::Directory) continue;
+      std::string base = join_path(d->path, tail);
+      auto bd = ctx.lookup(base);
+      bool is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
       if (is_dir) {
         // A regular package: __init__ with any loader's suffix (extension, source, bytecode).
-        for (const auto& suffix : layout.extension_suffixes) {
-          auto f = ctx.root.resolve(base + "/__init__" + suffix);
-          if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Package, base + "/__init__" + suffix, {base}};
-        }
-        for (const char* suffix : {".py", ".pyc"}) {
-          auto f = ctx.root.resolve(base + "/__init__" + suffix);
-          if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Package, base + "/__init__" + suffix, {base}};
-        }
+        for (const auto& suffix : layout.extension_suffixes)
+          if (file(base + "/__init__" + suffix)) return Found{Found::Package, base + "/__init__" + suffix, {base}};
+        for (const char* suffix : {".py", ".pyc"})
+          if (file(base + "/__init__" + suffix)) return Found{Found::Package, base + "/__init__" + suffix, {base}};
       }
       // A module: extension suffixes first, then source, then sourceless bytecode.
-      for (const auto& suffix : layout.extension_suffixes) {
-        auto f = ctx.root.resolve(base + suffix);
-        if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Extension, base + suffix, {}};
-      }
-      for (const char* suffix : {".py", ".pyc"}) {
-        auto f = ctx.root.resolve(base + suffix);
-        if (f.exists && f.stat.type == FileType::Regular) return Found{Found::Source, base + suffix, {}};
-      }
+      for (const auto& suffix : layout.extension_suffixes)
+        if (file(base + suffix)) return Found{Found::Extension, base + suffix, {}};
+      for (const char* suffix : {".py", ".pyc"})
+        if (file(base + suffix)) return Found{Found::Source, base + suffix, {}};
       if (is_dir) portions.push_back(base);  // a portion of a namespace package
     }
     if (!portions.empty()) return Found{Found::Namespace, "", portions};
@@ -334,7 +306,7 @@ class PythonAnalyzer final : public Analyzer {
     auto found = find_module(ctx, layout, importer.script_dirs, name);
     if (!found) {
       bool problem = mandatory || (importer.from_seed && context == Import::Context::TopLevel);
-      ctx.diagnose(problem ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note, from,
+      ctx.diagnose(problem ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note, Diagnostic::Code::NotFound, from,
                    "module " + name + " not found on sys.path (" + why + ", " + context_name(context) + ")");
       return false;
     }
@@ -357,7 +329,8 @@ class PythonAnalyzer final : public Analyzer {
       if (ends_with(found->file, ".py")) {
         auto it = modules_.find(*v);
         if (it == modules_.end()) {
-          Module m{name, found->kind == Found::Package, &layout, importer.script_dirs, false, importer.follow_delayed};
+          Module m{.name = name, .is_package = found->kind == Found::Package, .layout = &layout,
+                   .script_dirs = importer.script_dirs, .from_seed = false, .follow_delayed = importer.follow_delayed};
           modules_[*v] = m;
           scan_module(ctx, *v, m);
         } else if (importer.follow_delayed && !it->second.follow_delayed) {
@@ -372,15 +345,10 @@ class PythonAnalyzer final : public Analyzer {
 
   void scan_module(Context& ctx, Graph::Vertex v, const Module& m) {
     const std::string path = ctx.graph().node(v).path;
-    std::string text;
-    try {
-      text = read_file(ctx.root, path, 64u << 20);
-    } catch (const Error& e) {
-      ctx.diagnose(Diagnostic::Severity::Error, path, e.what());
-      return;
-    }
-    ScanResult r = scan(text);
-    for (const auto& d : r.diagnostics) ctx.diagnose(Diagnostic::Severity::Note, path, d);
+    auto text = ctx.read(path, 64u << 20);
+    if (!text) return;
+    ScanResult r = scan(*text);
+    for (const auto& d : r.diagnostics) ctx.diagnose(Diagnostic::Severity::Note, Diagnostic::Code::Unreadable, path, d);
     for (const auto& imp : r.imports) {
       if (imp.type_checking) continue;  // never runs
       if (imp.main_guard && m.name != "__main__") continue;  // runs only when this file is the program
@@ -390,7 +358,7 @@ class PythonAnalyzer final : public Analyzer {
         try {
           base = resolve_relative(m.name, m.is_package, imp.level, imp.module);
         } catch (const Error& e) {
-          ctx.diagnose(Diagnostic::Severity::Note, path, "line " + std::to_string(imp.line) + ": " + e.what());
+          ctx.diagnose(Diagnostic::Severity::Note, Diagnostic::Code::NotFound, path, "line " + std::to_string(imp.line) + ": " + e.what());
           continue;
         }
       }
@@ -410,6 +378,7 @@ class PythonAnalyzer final : public Analyzer {
     }
   }
 
+  std::shared_ptr<elf::ElfCache> elf_files_;
   std::map<std::string, std::unique_ptr<Layout>> layouts_;
   std::set<const Layout*> started_;
   std::map<Graph::Vertex, Module> modules_;
@@ -417,6 +386,8 @@ class PythonAnalyzer final : public Analyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_python_analyzer() { return std::make_unique<PythonAnalyzer>(); }
+std::unique_ptr<Analyzer> make_python_analyzer(std::shared_ptr<elf::ElfCache> elf_files) {
+  return std::make_unique<PythonAnalyzer>(std::move(elf_files));
+}
 
 }  // namespace raison::python

@@ -3,10 +3,12 @@
 
 #include <memory>
 
-#include "analyzers/analyzer.hpp"
+#include "analysis/analyzer.hpp"
+#include "analyzers/elf/elf_cache.hpp"
 
 namespace raison::python {
 
-std::unique_ptr<Analyzer> make_python_analyzer();
+// `elf_files` is the analysis's shared cache of parsed ELF files (an interpreter is recognised by them).
+std::unique_ptr<Analyzer> make_python_analyzer(std::shared_ptr<elf::ElfCache> elf_files);
 
 }  // namespace raison::python

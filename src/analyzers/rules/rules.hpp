@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyzers/analyzer.hpp"
+#include "analysis/analyzer.hpp"
 #include "input/glob.hpp"
 
 namespace raison::rules {
@@ -37,6 +37,8 @@ std::optional<Priority> priority_from_string(std::string_view s);
 // libc), in order of first use, without [action] items.
 std::vector<std::string> nss_services(std::string_view nsswitch_conf);
 
-std::unique_ptr<Analyzer> make_rules_analyzer(std::vector<Rule> rules);
+// The built-in rules plus those of each rules file given (--rules). Throws Error naming a file that
+// cannot be read or is not a rules document: a rules file is the user's own input, not the root's.
+std::unique_ptr<Analyzer> make_rules_analyzer(const std::vector<std::string>& rules_files);
 
 }  // namespace raison::rules

@@ -3,7 +3,9 @@
 // the root's own configuration names. Each rule fires once per triggering file.
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "analyzers/rules/rules.hpp"
 #include "input/glob.hpp"
@@ -49,22 +51,17 @@ class RulesAnalyzer final : public Analyzer {
   // NSS: every service of nsswitch.conf is libnss_SERVICE.so.2, dlopen'ed by libc. glibc >= 2.34 has
   // "files" and "dns" built in; an older libc (libc.so.6 a link to libc-2.NN.so) loads them too.
   void nsswitch(Context& ctx, const Rule& rule, Graph::Vertex v, const std::string& path, const std::string& why) {
-    auto conf = ctx.root.resolve(rule.nsswitch);
-    if (!conf.exists || conf.stat.type != FileType::Regular) return;
-    std::string text;
-    try {
-      text = read_file(ctx.root, conf.path, 1u << 20);
-    } catch (const Error& e) {
-      ctx.diagnose(Diagnostic::Severity::Error, conf.path, e.what());
-      return;
-    }
+    auto conf = ctx.lookup_file(rule.nsswitch);
+    if (!conf) return;
+    auto text = ctx.read(conf->path, 1u << 20);
+    if (!text) return;
     bool builtin_files_dns = true;
-    if (auto l = ctx.root.resolve(path, false); l.exists && l.stat.type == FileType::Symlink) {
-      std::string target = base_name(ctx.root.readlink(l.path));
+    if (auto l = ctx.lookup(path, false); l && l->exists && l->stat.type == FileType::Symlink) {
+      std::string target = base_name(ctx.root.readlink(l->path));
       int minor = 0;
       if (std::sscanf(target.c_str(), "libc-2.%d.so", &minor) == 1 && minor < 34) builtin_files_dns = false;
     }
-    for (const auto& service : nss_services(text)) {
+    for (const auto& service : nss_services(*text)) {
       if (builtin_files_dns && (service == "files" || service == "dns")) continue;
       std::string lib = "libnss_" + service + ".so.2";
       ctx.dlopen(v, lib, Reason{ReasonKind::Dlopen, "rules", path, "dlopen " + lib + ": NSS service '" + service + "' in " + rule.nsswitch + " (" + why + ")"},
@@ -84,7 +81,7 @@ class RulesAnalyzer final : public Analyzer {
   template <typename Fn>
   void expand(Context& ctx, const std::string& pattern, Fn fn) {
     glob_root(ctx.root, pattern, fn, [&](const std::string& path, const std::string& error) {
-      ctx.diagnose(Diagnostic::Severity::Error, path, error);
+      ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, path, error);
     });
   }
 
@@ -94,7 +91,20 @@ class RulesAnalyzer final : public Analyzer {
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_rules_analyzer(std::vector<Rule> rules) {
+std::unique_ptr<Analyzer> make_rules_analyzer(const std::vector<std::string>& rules_files) {
+  std::vector<Rule> rules = builtin_rules();
+  for (const auto& file : rules_files) {
+    std::ifstream in(file);
+    if (!in) throw Error(file + ": cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+      auto more = parse_rules(text.str(), file);
+      rules.insert(rules.end(), more.begin(), more.end());
+    } catch (const Error& e) {
+      throw e.context(file);
+    }
+  }
   return std::make_unique<RulesAnalyzer>(std::move(rules));
 }
 

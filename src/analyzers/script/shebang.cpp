@@ -1,11 +1,12 @@
 // The script analyzer: a script that is run (an entry point) needs the interpreter its "#!" line
 // names, as the kernel's binfmt_script finds it; "#!/usr/bin/env NAME" also needs NAME as env finds
-// it through PATH (the image's, else --env PATH, else the usual default).
+// it through PATH (--env PATH, else the image's, else the usual default).
 #include "analyzers/script/shebang.hpp"
 
 #include <unistd.h>
 
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 
 namespace raison::script {
 
@@ -29,6 +30,35 @@ std::optional<Shebang> parse_shebang(std::string_view head) {
   return s;
 }
 
+std::optional<ScriptRunner> read_script_runner(Context& ctx, const std::string& canonical) {
+  std::string head(256, '\0');
+  Fd fd(ctx.root.open_read(canonical));
+  ssize_t got = ::pread(fd.get(), head.data(), head.size(), 0);
+  if (got < 0) throw_errno(canonical);
+  head.resize(size_t(got));
+  auto sb = parse_shebang(head);
+  if (!sb) return std::nullopt;
+  ScriptRunner runner{.shebang = *sb, .program = {}, .program_path = {}, .tried = {}};
+  if (base_name(sb->interpreter) != "env" || sb->argument.empty()) return runner;
+  // env runs the program named by its first argument through PATH; "env -S" splits the rest first.
+  // (Without -S the kernel's one argument "NAME ARGS" reaches env whole; its first word is taken.)
+  std::string arg = sb->argument;
+  if (arg.rfind("-S", 0) == 0) arg = arg.substr(2);
+  while (!arg.empty() && (arg[0] == ' ' || arg[0] == '\t')) arg.erase(0, 1);
+  std::string program = arg.substr(0, arg.find_first_of(" \t"));
+  if (program.empty() || program[0] == '-') return runner;  // another env option: not followed
+  runner.program = program;
+  if (program.find('/') != std::string::npos) {
+    runner.program_path = program;
+    return runner;
+  }
+  auto env_path = ctx.options.env.find("PATH");
+  runner.program_path = find_in_path(ctx.root, program,
+                                     program_path(ctx.root, env_path == ctx.options.env.end() ? "" : env_path->second),
+                                     &runner.tried);
+  return runner;
+}
+
 namespace {
 
 class ScriptAnalyzer final : public Analyzer {
@@ -38,50 +68,33 @@ class ScriptAnalyzer final : public Analyzer {
   void on_entry(Context& ctx, Graph::Vertex v) override {
     const FileNode& n = ctx.graph().node(v);
     if (n.stat.type != FileType::Regular || !ctx.is_run(v)) return;  // an imported module's #! is never used
-    std::string head(256, '\0');
-    try {
-      int fd = ctx.root.open_read(n.path);
-      ssize_t got = ::pread(fd, head.data(), head.size(), 0);
-      ::close(fd);
-      if (got < 0) throw_errno(n.path);
-      head.resize(size_t(got));
-    } catch (const Error& e) {
-      ctx.diagnose(Diagnostic::Severity::Error, n.path, e.what());
-      return;
-    }
-    auto sb = parse_shebang(head);
-    if (!sb) return;
     const std::string path = n.path;
-    Reason r{ReasonKind::Shebang, "script", path, "#!" + sb->interpreter + (sb->argument.empty() ? "" : " " + sb->argument)};
-    if (!ctx.reach(sb->interpreter, r)) {
-      ctx.diagnose(Diagnostic::Severity::Incomplete, path, "interpreter " + sb->interpreter + " does not exist in the root");
+    auto runner = read_script_runner(ctx, path);
+    if (!runner) return;
+    const Shebang& sb = runner->shebang;
+    const std::string line = "#!" + sb.interpreter + (sb.argument.empty() ? "" : " " + sb.argument);
+    auto interpreter = ctx.lookup(sb.interpreter);
+    if (!interpreter) return;  // it cannot be resolved (a loop of links): diagnosed
+    if (!interpreter->exists) {
+      ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, path,
+                   "interpreter " + sb.interpreter + " does not exist in the root");
       return;
     }
-    // env runs the program named by its first argument through PATH ("env -S" splits the rest).
-    if (base_name(sb->interpreter) == "env" && !sb->argument.empty()) {
-      std::string arg = sb->argument;
-      if (arg.rfind("-S", 0) == 0) arg = arg.substr(2);
-      while (!arg.empty() && (arg[0] == ' ' || arg[0] == '\t')) arg.erase(0, 1);
-      std::string program = arg.substr(0, arg.find_first_of(" \t"));
-      if (program.empty() || program[0] == '-') return;
-      if (program.find('/') != std::string::npos) {
-        ctx.reach(program, Reason{ReasonKind::Shebang, "script", path, "#!" + sb->interpreter + " " + sb->argument});
-        return;
-      }
-      auto env_path = ctx.options.env.find("PATH");
-      std::vector<std::string> candidates;
-      std::string found = find_in_path(ctx.root, program, program_path(ctx.root, env_path == ctx.options.env.end() ? "" : env_path->second),
-                                       &candidates);
-      if (!found.empty()) {
-        ctx.reach(found, Reason{ReasonKind::Shebang, "script", path,
-                                "#!" + sb->interpreter + " " + sb->argument + ": " + program + " found in PATH at " + found});
-        return;
-      }
-      std::string tried;
-      for (const auto& c : candidates) tried += (tried.empty() ? "" : ", ") + c;
-      ctx.diagnose(Diagnostic::Severity::Incomplete, path, "#!" + sb->interpreter + " " + program + ": " + program +
-                                                              " not found in PATH; tried: " + tried);
+    ctx.reach(*interpreter, Reason{ReasonKind::Shebang, "script", path, line});
+    if (runner->program.empty()) return;
+    if (runner->program.find('/') != std::string::npos) {
+      ctx.reach(runner->program, Reason{ReasonKind::Shebang, "script", path, line});
+      return;
     }
+    if (!runner->program_path.empty()) {
+      ctx.reach(runner->program_path, Reason{ReasonKind::Shebang, "script", path,
+                                             line + ": " + runner->program + " found in PATH at " + runner->program_path});
+      return;
+    }
+    std::string tried;
+    for (const auto& c : runner->tried) tried += (tried.empty() ? "" : ", ") + c;
+    ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, path,
+                 "#!" + sb.interpreter + " " + runner->program + ": " + runner->program + " not found in PATH; tried: " + tried);
   }
 };
 

@@ -1,7 +1,7 @@
 // The trace analyzer: runtime evidence as reasons. Every path a traced program used successfully and
 // that exists in the root is kept with "seen at run time (syscall, pid, line)"; execve'd files become
 // entry points, so their own dependencies follow. What the trace saw and what the static analyzers
-// found are compared at the end (Analysis::trace_report).
+// found are compared at the end (Analysis::only_traced, Analysis::never_traced).
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -28,39 +28,36 @@ bool no_follow(const std::string& syscall) {
          syscall == "unlinkat" || syscall == "rename" || syscall == "renameat" || syscall == "renameat2";
 }
 
+// One trace given by the user, read before the analysis starts.
+struct TraceFile {
+  std::string file;
+  TraceLog log;
+};
+
 class TraceAnalyzer final : public Analyzer {
  public:
+  explicit TraceAnalyzer(std::vector<TraceFile> traces) : traces_(std::move(traces)) {}
   std::string_view name() const override { return "trace"; }
 
   void on_start(Context& ctx) override {
-    for (const auto& file : ctx.options.traces) {
-      std::ifstream in(file, std::ios::binary);
-      if (!in) {
-        ctx.diagnose(Diagnostic::Severity::Error, file, "cannot read the trace");
-        continue;
-      }
-      std::stringstream text;
-      text << in.rdbuf();
-      TraceLog log = parse_trace_log(text.str());
+    for (const auto& [file, log] : traces_) {
       for (const auto& p : log.problems)
-        ctx.diagnose(Diagnostic::Severity::Note, file, "line " + std::to_string(p.line) + ": " + p.message);
+        ctx.diagnose(Diagnostic::Severity::Note, Diagnostic::Code::Unreadable, file,
+                     "line " + std::to_string(p.line) + ": " + p.message);
       std::set<std::pair<std::string, bool>> done;
       for (const auto& use : log.uses) {
         if (!use.ok || pseudo(use.path)) continue;
         bool follow = !no_follow(use.syscall);
         if (!done.insert({use.path, follow}).second) continue;
-        Resolved r;
-        try {
-          r = ctx.root.resolve(use.path, follow);
-        } catch (const Error&) {
-          continue;
-        }
-        if (!r.exists) continue;  // made at run time (a temp file), or outside the image
+        auto r = ctx.lookup(use.path, follow);
+        if (!r || !r->exists) continue;  // made at run time (a temp file), or outside the image
         std::string detail = "seen at run time: " + use.syscall + (use.pid ? " by pid " + std::to_string(use.pid) : "") +
                              " (" + base_name(file) + " line " + std::to_string(use.line) + ")";
-        ctx.reach(r, Reason{ReasonKind::Trace, "trace", "", detail});
-        traced_.insert(r.path);
-        for (const auto& link : r.links) traced_.insert(link);
+        // An executed file is a program: its own needs (loader, libraries, #! interpreter) follow.
+        const ReasonKind kind = use.syscall == "execve" || use.syscall == "execveat" ? ReasonKind::Exec : ReasonKind::Trace;
+        ctx.reach(*r, Reason{kind, "trace", "", detail});
+        traced_.insert(r->path);
+        for (const auto& link : r->links) traced_.insert(link);
       }
     }
   }
@@ -68,14 +65,14 @@ class TraceAnalyzer final : public Analyzer {
   // Files the trace saw that nothing static explains, and files static analysis requires that the
   // trace never touched.
   void on_finish(Context& ctx) override {
-    if (ctx.options.traces.empty()) return;
+    if (traces_.empty()) return;
     const Graph& g = ctx.graph();
     for (auto v : g.closure()) {
       const FileNode& n = g.node(v);
       if (n.stat.type == FileType::Directory) continue;
       bool traced = false, static_reason = false;
       for (const auto& r : g.reasons_of(v)) {
-        if (r.kind == ReasonKind::Trace) traced = true;
+        if (r.kind == ReasonKind::Trace || r.kind == ReasonKind::Exec) traced = true;
         else if (r.analyzer != "trace" || r.kind == ReasonKind::Symlink) static_reason = true;
       }
       traced = traced || traced_.count(n.path);
@@ -85,11 +82,22 @@ class TraceAnalyzer final : public Analyzer {
   }
 
  private:
+  std::vector<TraceFile> traces_;
   std::set<std::string> traced_;
 };
 
 }  // namespace
 
-std::unique_ptr<Analyzer> make_trace_analyzer() { return std::make_unique<TraceAnalyzer>(); }
+std::unique_ptr<Analyzer> make_trace_analyzer(const std::vector<std::string>& trace_files) {
+  std::vector<TraceFile> traces;
+  for (const auto& file : trace_files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(file + ": cannot read the trace");
+    std::stringstream text;
+    text << in.rdbuf();
+    traces.push_back({file, parse_trace_log(text.str())});
+  }
+  return std::make_unique<TraceAnalyzer>(std::move(traces));
+}
 
 }  // namespace raison::trace

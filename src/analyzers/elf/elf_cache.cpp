@@ -1,0 +1,28 @@
+// ElfCache (see elf_cache.hpp).
+#include "analyzers/elf/elf_cache.hpp"
+
+#include "raison/error.hpp"
+#include "util/fd.hpp"
+
+namespace raison::elf {
+
+const ElfInfo* ElfCache::get(Context& ctx, const std::string& canonical, const Stat& stat) {
+  if (auto it = cache_.find(stat.id); it != cache_.end()) return it->second.get();
+  std::unique_ptr<ElfInfo> info;
+  try {
+    Fd f(ctx.root.open_read(canonical));
+    if (auto e = read_elf(f.get(), stat.size, reader_)) info = std::make_unique<ElfInfo>(std::move(*e));
+  } catch (const Error& e) {
+    // One bad file is one diagnostic; the loader goes on as glibc's does past a file it cannot use.
+    ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, canonical, std::string("cannot read ELF: ") + e.what());
+  }
+  return cache_.emplace(stat.id, std::move(info)).first->second.get();
+}
+
+const ElfInfo* ElfCache::get(Context& ctx, Graph::Vertex v) {
+  const FileNode& n = ctx.graph().node(v);
+  if (n.stat.type != FileType::Regular) return nullptr;
+  return get(ctx, n.path, n.stat);
+}
+
+}  // namespace raison::elf

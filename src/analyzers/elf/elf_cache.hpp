@@ -1,0 +1,27 @@
+// Parsed ELF files by identity (device, inode): each file is read once per analysis however many
+// objects, analyzers and names need it. The only way the analyzers read ELF files.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "analysis/analyzer.hpp"
+#include "analyzers/elf/elf_file.hpp"
+
+namespace raison::elf {
+
+class ElfCache {
+ public:
+  explicit ElfCache(ElfReaderKind reader) : reader_(reader) {}
+  // The ElfInfo of the regular file at `canonical`, or nullptr if it is not ELF. A file that cannot be
+  // read or is malformed is diagnosed once (Unreadable) and is nullptr from then on.
+  const ElfInfo* get(Context& ctx, const std::string& canonical, const Stat& stat);
+  // The same for a vertex of the graph (nullptr if it is not a regular file).
+  const ElfInfo* get(Context& ctx, Graph::Vertex v);
+
+ private:
+  ElfReaderKind reader_;
+  std::map<FileId, std::unique_ptr<ElfInfo>> cache_;  // nullptr: not ELF or unreadable
+};
+
+}  // namespace raison::elf
