@@ -17,22 +17,14 @@
 
 #include "analyzers/elf/elf_file.hpp"
 #include "raison/error.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace raison::elf;
+using raison::test::slurp;
+using raison::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    char tmpl[] = "/tmp/raison-elf-test-XXXXXX";
-    dir = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 struct OpenFile {
   int fd;
@@ -60,25 +52,18 @@ struct MemFile {
   MemFile& operator=(const MemFile&) = delete;
 };
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Compiles `source` (C) in `dir` with gcc and `flags`; returns the output path, or empty if gcc failed.
-fs::path try_compile(const fs::path& dir, const std::string& name, const std::string& source,
-                     const std::string& flags) {
+// Compiles `source` (C) in `dir` with gcc and `flags`; returns the output path. A failure fails the
+// case with gcc's message and `needs`, the Debian package the flags need beyond gcc (libc.a for
+// -static, the 32-bit libc for -m32).
+fs::path compile(const fs::path& dir, const std::string& name, const std::string& source,
+                 const std::string& flags, const std::string& needs = "gcc") {
+  raison::test::require_tool("/usr/bin/gcc", "gcc");
   std::ofstream(dir / (name + ".c")) << source;
   fs::path out = dir / name;
-  std::string cmd =
-      "gcc -o '" + out.string() + "' '" + (dir / (name + ".c")).string() + "' " + flags + " >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0 ? out : fs::path();
-}
-
-fs::path compile(const fs::path& dir, const std::string& name, const std::string& source,
-                 const std::string& flags) {
-  fs::path out = try_compile(dir, name, source, flags);
-  REQUIRE_MESSAGE(!out.empty(), "gcc failed for " << name << " with " << flags);
+  auto r = raison::test::run("/usr/bin/gcc -o '" + out.string() + "' '" + (dir / (name + ".c")).string() + "' " +
+                             flags + " 2>&1");
+  REQUIRE_MESSAGE(r.status == 0, "gcc " << flags << " failed for " << name << " (needs Debian package " << needs
+                                        << "; tests/install-deps.sh installs it):\n" << r.out);
   return out;
 }
 
@@ -252,8 +237,7 @@ TEST_CASE("elf reader: both readers find FDO notes that only a section header re
 
 TEST_CASE("elf reader: a statically linked executable has no dynamic section") {
   TempDir t;
-  fs::path exe = try_compile(t.dir, "static", "int main(void) { return 0; }\n", "-static");
-  if (exe.empty()) return;  // no libc.a on this machine
+  fs::path exe = compile(t.dir, "static", "int main(void) { return 0; }\n", "-static", "libc6-dev");
   ElfInfo info = read_both(exe);
   CHECK_FALSE(info.has_dynamic);
   CHECK(info.interp.empty());
@@ -262,20 +246,16 @@ TEST_CASE("elf reader: a statically linked executable has no dynamic section") {
 
 TEST_CASE("elf reader: 32-bit files built with gcc -m32") {
   TempDir t;
-  fs::path lib =
-      try_compile(t.dir, "lib32.so", "int x(void) { return 1; }\n",
-                  "-m32 -shared -fPIC -Wl,-soname,lib32.so.2 -Wl,-rpath,/r32 -Wl,--enable-new-dtags");
-  if (lib.empty()) {
-    MESSAGE("gcc -m32 does not work here; 32-bit test skipped");
-    return;
-  }
+  fs::path lib = compile(t.dir, "lib32.so", "int x(void) { return 1; }\n",
+                         "-m32 -shared -fPIC -Wl,-soname,lib32.so.2 -Wl,-rpath,/r32 -Wl,--enable-new-dtags",
+                         "gcc-multilib");
   ElfInfo info = read_both(lib);
   CHECK(info.elf_class == ELFCLASS32);
   CHECK(info.machine == EM_386);
   CHECK(machine_name(info.machine) == "i386");
   CHECK(info.soname == "lib32.so.2");
   CHECK(info.runpath == "/r32");
-  fs::path exe = compile(t.dir, "prog32", note_program(), "-m32");
+  fs::path exe = compile(t.dir, "prog32", note_program(), "-m32", "gcc-multilib");
   ElfInfo exe_info = read_both(exe);
   CHECK(exe_info.interp == "/lib/ld-linux.so.2");
   REQUIRE_FALSE(exe_info.notes.empty());

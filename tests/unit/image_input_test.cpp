@@ -15,22 +15,21 @@
 
 #include "input/image.hpp"
 #include "raison/error.hpp"
+#include "test_util.hpp"
 #include "util/sha256.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using raison::test::spit;
 
 namespace {
 
-struct Temp {
-  fs::path dir;
+// A temp dir with the staging area (tmp/) and a sentinel directory beside it that nothing may reach.
+struct Temp : raison::test::TempDir {
   Temp() {
-    char tmpl[] = "/tmp/raison-imgin-test-XXXXXX";
-    dir = ::mkdtemp(tmpl);
     fs::create_directories(dir / "tmp");
     fs::create_directories(dir / "sentinel");
   }
-  ~Temp() { fs::remove_all(dir); }
   raison::ImageOpenOptions options() const {
     raison::ImageOpenOptions o;
     o.temp_dir = (dir / "tmp").string();
@@ -122,11 +121,6 @@ std::string compress(const std::string& data, int filter) {
   return out;
 }
 
-void put(const fs::path& p, const std::string& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
-
 std::string slurp_fd(int fd) {
   std::string s;
   char buf[4096];
@@ -159,7 +153,7 @@ Layer layer(const std::vector<E>& entries, int filter = ARCHIVE_FILTER_NONE) {
 
 json put_blob(const fs::path& layout, const std::string& bytes, const std::string& media) {
   std::string hex = raison::sha256_hex(bytes);
-  put(layout / "blobs/sha256" / hex, bytes);
+  spit(layout / "blobs/sha256" / hex, bytes);
   return {{"mediaType", media}, {"digest", "sha256:" + hex}, {"size", bytes.size()}};
 }
 
@@ -193,8 +187,8 @@ json tagged(json desc, const std::string& tag) {
 }
 
 void put_index(const fs::path& layout, const json& manifests) {
-  put(layout / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-  put(layout / "index.json", json({{"schemaVersion", 2}, {"manifests", manifests}}).dump());
+  spit(layout / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  spit(layout / "index.json", json({{"schemaVersion", 2}, {"manifests", manifests}}).dump());
 }
 
 // A docker save: <id>/layer.tar per layer, <config hex>.json, manifest.json.
@@ -211,7 +205,7 @@ void put_docker_archive(const fs::path& file, const std::vector<Layer>& layers, 
   if (!layer_names.is_null()) manifest[0]["Layers"] = layer_names;
   members.push_back({config_name, 'f', config});
   members.push_back({"manifest.json", 'f', manifest.dump()});
-  put(file, make_tar(members));
+  spit(file, make_tar(members));
 }
 
 std::string error_of(const std::string& spec, const raison::ImageOpenOptions& o) {
@@ -238,7 +232,7 @@ const std::string kCap("\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00
 
 TEST_CASE("image input: a plain rootfs tarball is one layer, with modes, owners, links and capabilities") {
   Temp t;
-  put(t.dir / "rootfs.tar", make_tar({{"./", 'd', "", 0755},
+  spit(t.dir / "rootfs.tar", make_tar({{"./", 'd', "", 0755},
                                       {"./usr/", 'd', "", 0755},
                                       {"./usr/bin/", 'd', "", 0755},
                                       {"./usr/bin/app", 'f', "#!/bin/sh\n", 04755, 1234, 5678},
@@ -280,7 +274,7 @@ TEST_CASE("image input: gzip, zstd and xz layers are recognised by their bytes, 
     CAPTURE(filter);
     std::string stored = compress(tar, filter);
     CHECK(stored != tar);
-    put(t.dir / "layer.bin", stored);
+    spit(t.dir / "layer.bin", stored);
     auto root = raison::open_root((t.dir / "layer.bin").string(), t.options());
     CHECK(content(*root, "/etc/os-release") == "ID=test\n");
     const auto& l = image(root).layers()[0];
@@ -411,7 +405,7 @@ namespace {
 
 // Writes `entries` as a tarball and opens it; returns the error (empty if it opened).
 std::string refuse(Temp& t, const std::vector<E>& entries, const raison::ImageOpenOptions* o = nullptr) {
-  put(t.dir / "hostile.tar", make_tar(entries));
+  spit(t.dir / "hostile.tar", make_tar(entries));
   return error_of((t.dir / "hostile.tar").string(), o ? *o : t.options());
 }
 
@@ -429,7 +423,7 @@ TEST_CASE("image input: an entry naming '..' is refused, a leading '/' is taken 
   CHECK(has(e, "layer 1"));
   t.check_clean();
 
-  put(t.dir / "abs.tar", make_tar({{(t.dir / "sentinel/abs").string(), 'f', "inside"}}));
+  spit(t.dir / "abs.tar", make_tar({{(t.dir / "sentinel/abs").string(), 'f', "inside"}}));
   auto root = raison::open_root((t.dir / "abs.tar").string(), t.options());
   CHECK(content(*root, (t.dir / "sentinel/abs").string()) == "inside");
   CHECK(fs::is_empty(t.dir / "sentinel"));
@@ -438,7 +432,7 @@ TEST_CASE("image input: an entry naming '..' is refused, a leading '/' is taken 
 TEST_CASE("image input: a symlink planted by an earlier entry cannot carry a later write out of the staging dir") {
   Temp t;
   // Relative and absolute links to the sentinel, then writes through them: they land inside.
-  put(t.dir / "links.tar", make_tar({{"rel", 'l', "../../../../../../sentinel"},
+  spit(t.dir / "links.tar", make_tar({{"rel", 'l', "../../../../../../sentinel"},
                                      {"abs", 'l', (t.dir / "sentinel").string()},
                                      {"rel/pwned", 'f', "r"},
                                      {"abs/pwned", 'f', "a"},
@@ -468,7 +462,7 @@ TEST_CASE("image input: hostile whiteouts and hardlinks name the entry and the c
 
 TEST_CASE("image input: device nodes and fifos are not extracted, and each is reported") {
   Temp t;
-  put(t.dir / "dev.tar", make_tar({{"dev/", 'd'}, {"dev/null", 'c'}, {"run/fifo", 'p'}, {"ok", 'f', "y"}}));
+  spit(t.dir / "dev.tar", make_tar({{"dev/", 'd'}, {"dev/null", 'c'}, {"run/fifo", 'p'}, {"ok", 'f', "y"}}));
   auto root = raison::open_root((t.dir / "dev.tar").string(), t.options());
   const auto& d = image(root).diagnostics();
   REQUIRE(d.size() == 2);
@@ -481,7 +475,7 @@ TEST_CASE("image input: device nodes and fifos are not extracted, and each is re
 TEST_CASE("image input: size, ratio, name and count caps stop hostile layers") {
   Temp t;
   // 8 MiB of zeros gzip to ~8 KiB: past a 1 MiB floor that is far beyond 200:1.
-  put(t.dir / "bomb.tar.gz", compress(make_tar({{"zeros", 'f', std::string(8 << 20, '\0')}}), ARCHIVE_FILTER_GZIP));
+  spit(t.dir / "bomb.tar.gz", compress(make_tar({{"zeros", 'f', std::string(8 << 20, '\0')}}), ARCHIVE_FILTER_GZIP));
   auto o = t.options();
   o.ratio_floor = 1 << 20;
   CHECK(has(error_of((t.dir / "bomb.tar.gz").string(), o), "decompresses to more than 200 times its stored size"));
@@ -539,14 +533,13 @@ TEST_CASE("image input: a docker-archive layer name with a NUL, or a diff_id tha
 }
 
 TEST_CASE("image input: skopeo's docker-archive of our OCI layout reads back the same tree") {
-  if (!fs::exists("/usr/bin/skopeo")) return;
+  raison::test::require_tool("/usr/bin/skopeo", "skopeo");
   Temp t;
   fs::path oci = t.dir / "oci";
   put_index(oci, json::array({tagged(put_image(oci, three_layers()), "v1")}));
   fs::path out = t.dir / "skopeo.tar";
-  std::string cmd = "/usr/bin/skopeo --insecure-policy copy -q oci:" + oci.string() + ":v1 docker-archive:" +
-                    out.string() + ":app:v1 >/dev/null 2>&1";
-  REQUIRE(std::system(cmd.c_str()) == 0);
+  raison::test::output_of("/usr/bin/skopeo --insecure-policy copy -q oci:" + oci.string() + ":v1 docker-archive:" +
+                          out.string() + ":app:v1 2>&1");
   auto a = raison::open_root("docker-archive:" + out.string(), t.options());
   auto b = raison::open_root("oci:" + oci.string() + ":v1", t.options());
   for (const char* p : {"/etc/motd", "/usr/bin/libx-hard", "/opt/d/after"}) {

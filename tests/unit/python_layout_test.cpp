@@ -6,8 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +13,7 @@
 
 #include "analyzers/python/layout.hpp"
 #include "raison/root.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using raison::python::find_layout;
@@ -23,17 +22,6 @@ using raison::python::LayoutOptions;
 namespace {
 
 const char* const kPython = "/usr/bin/python3.11";
-
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  REQUIRE(::pclose(p) == 0);
-  return out;
-}
 
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> v;
@@ -50,7 +38,7 @@ struct Real {
 };
 
 Real ask(const std::string& python) {
-  auto out = lines(run("env -u PYTHONPATH -u PYTHONHOME -u PYTHONNOUSERSITE " + python +
+  auto out = lines(raison::test::output_of("env -u PYTHONPATH -u PYTHONHOME -u PYTHONNOUSERSITE " + python +
                        " -c 'import sys, os, _imp, importlib.machinery as m\n"
                        "print(sys.prefix); print(sys.base_prefix)\n"
                        "print(\" \".join(sorted(sys.builtin_module_names)))\n"
@@ -77,7 +65,7 @@ LayoutOptions host_env() {
 }  // namespace
 
 TEST_CASE("python layout: Debian python3.11 on / matches the running interpreter") {
-  if (!fs::exists(kPython)) return;
+  raison::test::require_tool(kPython, "python3.11");
   auto root = raison::open_directory_root("/");
   auto l = find_layout(*root, "/usr/bin/python3", host_env());
   Real real = ask(kPython);
@@ -101,14 +89,13 @@ TEST_CASE("python layout: Debian python3.11 on / matches the running interpreter
 }
 
 TEST_CASE("python layout: a venv is recognised through its pyvenv.cfg") {
-  if (!fs::exists(kPython)) return;
-  char tmpl[] = "/tmp/raison-venv-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string dir = tmpl;
+  raison::test::require_tool(kPython, "python3.11");
+  raison::test::TempDir t;
+  const std::string dir = t.dir.string();
   auto root = raison::open_directory_root("/");
   for (bool system : {false, true}) {
     const std::string venv = dir + (system ? "/sys" : "/plain");
-    run(std::string(kPython) + " -m venv --without-pip " + (system ? "--system-site-packages " : "") + venv);
+    raison::test::output_of(std::string(kPython) + " -m venv --without-pip " + (system ? "--system-site-packages " : "") + venv);
     auto l = find_layout(*root, venv + "/bin/python3", host_env());
     Real real = ask(venv + "/bin/python3");
     CHECK(l.venv == venv);
@@ -119,14 +106,12 @@ TEST_CASE("python layout: a venv is recognised through its pyvenv.cfg") {
     CHECK(l.site_dirs.front() == venv + "/lib/python3.11/site-packages");
     CHECK(std::find(l.landmarks.begin(), l.landmarks.end(), venv + "/pyvenv.cfg") != l.landmarks.end());
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("python layout: upstream /usr/local layout with .pth files, in a fixture root") {
-  if (!fs::exists(kPython)) return;
-  char tmpl[] = "/tmp/raison-pyroot-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const fs::path r = tmpl;
+  raison::test::require_tool(kPython, "python3.11");
+  raison::test::TempDir t;
+  const fs::path r = t.dir;
   const fs::path lib = r / "usr/local/lib/python3.11";
   fs::create_directories(r / "usr/local/bin");
   fs::create_directories(lib / "lib-dynload");
@@ -158,5 +143,4 @@ TEST_CASE("python layout: upstream /usr/local layout with .pth files, in a fixtu
   CHECK(l.customize == std::vector<std::string>{sp + "/sitecustomize.py"});
   CHECK(l.extension_suffixes == std::vector<std::string>{".cpython-311-x86_64-linux-gnu.so", ".abi3.so", ".so"});
   CHECK(l.builtin_modules.count("_io"));
-  fs::remove_all(r);
 }
