@@ -79,6 +79,42 @@ long first_difference(const std::vector<std::string>& a, const std::vector<std::
   return a.size() == b.size() ? -1 : long(std::min(a.size(), b.size()));
 }
 
+// Our parse of `file` lists, line for line, what `ldconfig -p -C file` prints: the oracle for every
+// cache ldconfig generates and every cache we write.
+void check_as_ldconfig_lists(const LdCache& c, const std::string& file) {
+  auto listed = ldconfig_p("-C " + file);
+  auto ours = described(c);
+  CHECK(ours.size() == listed.size());
+  long diff = first_difference(ours, listed);
+  INFO("first difference at ", diff, ": ours \"", diff >= 0 && std::size_t(diff) < ours.size() ? ours[diff] : "",
+       "\" ldconfig \"", diff >= 0 && std::size_t(diff) < listed.size() ? listed[diff] : "", "\"");
+  CHECK(diff == -1);
+}
+
+// The glibc-hwcaps subdirectory `ldconfig -p` shows for an entry line (`hwcap: "NAME"`), or "".
+std::string listed_hwcaps_name(const std::string& line) {
+  const std::string key = "hwcap: \"";
+  std::size_t at = line.find(key);
+  if (at == std::string::npos) return {};
+  at += key.size();
+  return line.substr(at, line.find('"', at) - at);
+}
+
+// The loader's answer for `soname`, from ldconfig's listing: the first entry of that name and ABI
+// (as ldconfig -p spells it) whose glibc-hwcaps subdirectory, if it has one, is among the `active`
+// ones (dl-cache.c skips the others).
+std::string first_listed(const std::vector<std::string>& listed, const std::string& soname,
+                         const std::vector<std::string>& active, const std::string& abi = "libc6,x86-64") {
+  for (const auto& line : listed) {
+    const std::string head = "\t" + soname + " (" + abi;
+    if (line.rfind(head, 0) != 0 || (line[head.size()] != ')' && line[head.size()] != ',')) continue;
+    std::string sub = listed_hwcaps_name(line);
+    if (sub.empty() || std::find(active.begin(), active.end(), sub) != active.end())
+      return line.substr(line.find(" => ") + 4);
+  }
+  return {};
+}
+
 bool same(const LdCacheEntry& a, const LdCacheEntry& b) {
   return a.soname == b.soname && a.path == b.path && a.flags == b.flags && a.hwcap == b.hwcap &&
          a.hwcaps_subdir == b.hwcaps_subdir;
@@ -123,15 +159,10 @@ std::string old_format(const std::vector<LdCacheEntry>& entries) {
 TEST_CASE("ldcache: this machine's cache parses to the list `ldconfig -p` prints, in order") {
   LdCache c = raison::elf::parse_ld_cache(slurp("/etc/ld.so.cache"));
   CHECK(c.new_format);
-  auto listed = ldconfig_p();
-  REQUIRE(listed.size() > 10);
-  auto ours = described(c);
-  CHECK(ours.size() == listed.size());
-  long diff = first_difference(ours, listed);
-  INFO("first difference at ", diff, ": ours \"", diff >= 0 && std::size_t(diff) < ours.size() ? ours[diff] : "",
-       "\" ldconfig \"", diff >= 0 && std::size_t(diff) < listed.size() ? listed[diff] : "", "\"");
-  CHECK(diff == -1);
-  CHECK(run(kLdconfig + " -p | head -1").out.find(std::to_string(c.entries.size()) + " libs found") != std::string::npos);
+  REQUIRE(c.entries.size() > 10);
+  check_as_ldconfig_lists(c, "/etc/ld.so.cache");
+  CHECK(run(kLdconfig + " -p | head -1").out.find(std::to_string(c.entries.size()) + " libs found") !=
+        std::string::npos);
 }
 
 TEST_CASE("ldcache: the loader's flags pick the x86-64, x32 or i386 entry of this machine's cache") {
@@ -193,47 +224,70 @@ TEST_CASE("ldcache: generic arches take FLAG_ELF too; ARM takes unmarked libc6, 
   CHECK(raison::elf::ld_cache_lookup(old, "libm.so.6", 0xb03, {}) == "/plain/libm.so.6");
 }
 
+TEST_CASE("ldcache: the caches ldconfig writes for this machine, in each format, parse to what ldconfig -p lists") {
+  raison::test::require_tool(kLdconfig, "libc-bin");
+  TempDir t;
+  for (std::string format : {"new", "compat", "old"}) {
+    CAPTURE(format);
+    // -X: no links updated in the library directories, only the cache written.
+    const std::string file = (t.dir / (format + ".cache")).string();
+    raison::test::output_of(kLdconfig + " -X -c " + format + " -C " + file + " 2>&1");
+    LdCache c = raison::elf::parse_ld_cache(slurp(file));
+    CHECK(c.new_format == (format != "old"));
+    REQUIRE(c.entries.size() > 10);
+    check_as_ldconfig_lists(c, file);
+    // Every x86-64 name is found where ldconfig's listing says the loader finds it.
+    auto listed = ldconfig_p("-C " + file);
+    std::size_t looked_up = 0, differ = 0;
+    for (const auto& e : c.entries) {
+      if (e.flags != 0x303) continue;
+      auto ours = raison::elf::ld_cache_lookup(c, e.soname, 0x303, {});
+      differ += ours.value_or("") != first_listed(listed, e.soname, {});
+      ++looked_up;
+    }
+    MESSAGE(format << ": " << c.entries.size() << " entries compared with ldconfig -p, " << looked_up
+                   << " x86-64 lookups");
+    CHECK(looked_up > 10);
+    CHECK(differ == 0);
+  }
+}
+
 // ldconfig -r needs chroot(2).
 TEST_CASE("ldcache: ldconfig -r ROOT's glibc-hwcaps entry wins only when its subdirectory is listed" *
           doctest::skip(::geteuid() != 0)) {
   REQUIRE_MESSAGE(fs::exists(kLibz), "needs " << kLibz << " (Debian package zlib1g)");
   HwcapsRoot root;
-  LdCache c = root.ldconfig("new");
-  REQUIRE(c.entries.size() == 2);
-  std::string v2 = "/opt/a/glibc-hwcaps/x86-64-v2/" + root.real, plain = "/opt/a/libz.so.1";
-  CHECK(c.entries[0].hwcaps_subdir == "x86-64-v2");
-  CHECK(c.entries[0].path == v2);
-  CHECK((c.entries[0].hwcap & kExt) != 0);
-  CHECK(c.entries[1].hwcaps_subdir.empty());
-  CHECK(c.entries[1].path == plain);
+  const std::string v2 = "/opt/a/glibc-hwcaps/x86-64-v2/" + root.real, plain = "/opt/a/libz.so.1";
   auto lookup = [&](const LdCache& cache, std::vector<std::string> hwcaps) {
-    return raison::elf::ld_cache_lookup(cache, "libz.so.1", 0x303, hwcaps);
+    return raison::elf::ld_cache_lookup(cache, "libz.so.1", 0x303, hwcaps).value_or("");
   };
+  // Each format ldconfig writes, parsed by us and listed by ldconfig: the same entries, and the same
+  // answer for every set of active subdirectories. In `-c compat` (the old table, then the new format
+  // at an 8-aligned offset) glibc 2.36 writes the hwcaps names relative to the new header but reads
+  // them relative to the file, so ldconfig -p, the loader and we see a shifted name: whatever
+  // ldconfig shows is what we must read, whichever glibc wrote it.
+  for (std::string format : {"new", "compat", "old"}) {
+    CAPTURE(format);
+    LdCache c = root.ldconfig(format);
+    const std::string file = (root.dir / "etc" / (format + ".cache")).string();
+    CHECK(c.new_format == (format != "old"));
+    REQUIRE(c.entries.size() == 2);
+    check_as_ldconfig_lists(c, file);
+    auto listed = ldconfig_p("-C " + file);
+    for (std::vector<std::string> active :
+         {std::vector<std::string>{"x86-64-v3", "x86-64-v2"}, {"x86-64-v2"}, {"x86-64-v3"}, {}}) {
+      CAPTURE(active.size());
+      CHECK(lookup(c, active) == first_listed(listed, "libz.so.1", active));
+    }
+    CHECK(!raison::elf::ld_cache_lookup(c, "libz.so.1", 0x003, {"x86-64-v2"}));
+  }
+  // The new format names the subdirectory, so the hwcaps copy is chosen exactly when it is active.
+  LdCache c = root.ldconfig("new");
+  CHECK((c.entries[0].hwcap & kExt) != 0);
   CHECK(lookup(c, {"x86-64-v3", "x86-64-v2"}) == v2);
-  CHECK(lookup(c, {"x86-64-v2"}) == v2);
   CHECK(lookup(c, {"x86-64-v3"}) == plain);
-  CHECK(lookup(c, {}) == plain);
-  CHECK(!raison::elf::ld_cache_lookup(c, "libz.so.1", 0x003, {"x86-64-v2"}));
-  CHECK(first_difference(described(c), ldconfig_p("-C " + (root.dir / "etc/new.cache").string())) == -1);
-
-  // `-c compat`: the old table, then the new format at an 8-aligned offset, which is what counts.
-  // glibc 2.36 writes the hwcaps name offsets relative to the new header but reads them relative to
-  // the file: the loader and `ldconfig -p` see a shifted name, and so do we.
-  LdCache compat = root.ldconfig("compat");
-  CHECK(compat.new_format);
-  REQUIRE(compat.entries.size() == 2);
-  CHECK(compat.entries[1].path == plain);
-  CHECK(compat.entries[0].hwcaps_subdir != "x86-64-v2");
-  CHECK(first_difference(described(compat), ldconfig_p("-C " + (root.dir / "etc/compat.cache").string())) == -1);
-  CHECK(lookup(compat, {"x86-64-v2"}) == plain);
-
-  // `-c old`: no hwcap field, so the loader takes the first entry of the right flags.
-  LdCache old = root.ldconfig("old");
-  CHECK(!old.new_format);
-  REQUIRE(old.entries.size() == 2);
-  CHECK(old.entries[0].path == v2);
-  CHECK(old.entries[0].hwcap == 0);
-  CHECK(lookup(old, {}) == v2);
+  // The old format has no hwcap field: the loader takes the first entry of the right flags.
+  CHECK(lookup(root.ldconfig("old"), {}) == v2);
 }
 
 TEST_CASE("ldcache: a hand-built old-format cache parses and ldconfig -p agrees") {
@@ -248,7 +302,7 @@ TEST_CASE("ldcache: a hand-built old-format cache parses and ldconfig -p agrees"
   CHECK(raison::elf::ld_cache_lookup(c, "libaa.so.1", 0x303, {}) == "/usr/lib/libaa.so.1");
   TempDir t;
   spit(t.dir / "old.cache", bytes);
-  CHECK(first_difference(described(c), ldconfig_p("-C " + (t.dir / "old.cache").string())) == -1);
+  check_as_ldconfig_lists(c, (t.dir / "old.cache").string());
 }
 
 TEST_CASE("ldcache: write then parse gives the entries back in ldconfig's order, and ldconfig -p lists them") {
@@ -288,10 +342,10 @@ TEST_CASE("ldcache: write then parse gives the entries back in ldconfig's order,
   CHECK(raison::elf::ld_cache_lookup(mixed, "libz.so.1", 0x303, {}) == z[3].path);
 
   TempDir t;
+  spit(t.dir / "same.cache", bytes);
+  check_as_ldconfig_lists(back, (t.dir / "same.cache").string());
   spit(t.dir / "mixed.cache", raison::elf::write_ld_cache(entries));
-  auto listed = ldconfig_p("-C " + (t.dir / "mixed.cache").string());
-  CHECK(listed.size() == mixed.entries.size());
-  CHECK(first_difference(described(mixed), listed) == -1);
+  check_as_ldconfig_lists(mixed, (t.dir / "mixed.cache").string());
   // ldconfig's sort of the same entries, read from the real cache, minus our additions.
   std::vector<std::string> without_z;
   for (const auto& e : mixed.entries)
@@ -335,6 +389,7 @@ TEST_CASE("ldcache: glibc's loader in a chroot finds libraries through a cache w
   std::string bytes = raison::elf::write_ld_cache(entries);
   spit(root.dir / "etc/ld.so.cache", bytes);
   LdCache c = raison::elf::parse_ld_cache(bytes);
+  check_as_ldconfig_lists(c, (root.dir / "etc/ld.so.cache").string());
 
   // The subdirectories this CPU supports, as the host loader lists them.
   std::vector<std::string> supported;
