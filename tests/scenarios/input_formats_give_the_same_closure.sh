@@ -1,11 +1,57 @@
 #!/usr/bin/env bash
-# One small root given in every input format raison reads gives the same closure: the directory, a
-# plain tar, a tar.gz, a tar.zst, an OCI layout of two layers whose second one removes libraries of
-# the first (a whiteout and an opaque directory), and a docker-archive skopeo made from that layout.
-# The whiteouts decide which library the loader finds, so a layout read without them lists others.
+# One small root given in every input format raison reads gives the closure glibc's own loader gives:
+# the directory, a plain tar, a tar.gz and a tar.zst of it; an OCI layout of two layers whose second
+# one removes libraries of the first (a whiteout and an opaque directory), and a docker-archive skopeo
+# made from that layout. The expected answers come from outside raison: the objects the loader maps
+# (ld.so under chroot) in the directory, and in the tree umoci unpacks from the layout; and the whole
+# tree raison extracts from each input (closure --keep / -o) is the directory's own tree (for the
+# tars) or umoci's (for the images): types, modes, owners, sizes, sha256, link targets, hardlinks.
 source "$(dirname "$0")/lib.sh"
+need_root  # the loader runs under chroot, and umoci unpacks with the image's owners only as root
 need_tool zstd
+need_tool umoci
+need_tool skopeo
 private_tmpdir
+
+# tree_meta DIR: one line per path below DIR: type, mode, owner, then the size and sha256 of a file
+# and the first of its names (sorted) when it has several, or a link's target.
+tree_meta() {
+  /usr/bin/python3 - "$1" <<'PY'
+import hashlib, os, stat, sys
+top, first, paths = sys.argv[1], {}, []
+for d, dirs, files in os.walk(top):
+    paths += [os.path.join(d, n) for n in dirs + files]
+for p in sorted(paths):
+    st, rel = os.lstat(p), os.path.relpath(p, top)
+    head = f"{rel} {stat.S_IMODE(st.st_mode):o} {st.st_uid}:{st.st_gid}"
+    if stat.S_ISREG(st.st_mode):
+        digest = hashlib.sha256(open(p, 'rb').read()).hexdigest()
+        print(f"f {head} {st.st_size} {digest} first-name {first.setdefault((st.st_dev, st.st_ino), rel)}")
+    elif stat.S_ISDIR(st.st_mode):
+        print(f"d {head}")
+    elif stat.S_ISLNK(st.st_mode):
+        print(f"l {head} -> {os.readlink(p)}")
+    else:
+        print(f"? {head}")
+PY
+}
+
+# expect_tree INPUT TREE: raison's extraction of INPUT, every path kept, has tree_meta TREE.
+n_out=0
+expect_tree() {
+  n_out=$((n_out + 1))
+  rz closure "$1" --seed /bin/x --keep / -o "$T/tree$n_out"
+  expect_rc 0 "closure --keep / of $1"
+  assert_eq "$2" "$(tree_meta "$T/tree$n_out")" "the tree raison extracts from $1"
+}
+
+# expect_loader INPUT DIR: raison's --list-loaded for /bin/x in INPUT is what ld.so maps for it in DIR.
+expect_loader() {
+  rz closure "$1" --seed /bin/x --list-loaded
+  expect_rc 0 "closure of $1"
+  agree_with_loader "$2" /bin/x
+}
+
 # /usr/bin/x needs libdep.so.1 and libdep2.so.1 through RUNPATH $ORIGIN/../lib:/opt/lib:/srv/lib.
 # Flat root: libdep in /opt/lib, libdep2 in /srv/lib, nothing in /usr/lib.
 cc_so "$B/libdep.so.1" libdep.so.1 "$(lib_src dep good)"
@@ -18,7 +64,10 @@ cc_exe "$R/usr/bin/x" "$(main_src dep dep2)" "$B/libdep.so.1" "$B/libdep2.so.1" 
 has_tag "$R/usr/bin/x" RUNPATH
 mkdir -p "$R/opt/lib" "$R/srv/lib"
 cp "$B/libdep.so.1" "$R/opt/lib/"; cp "$B/libdep2.so.1" "$R/srv/lib/"
-if [ "$(id -u)" = 0 ]; then expect_run "$R" "$(lines good good2)" /bin/x; fi
+# Modes, owners and a hardlink, for the trees to compare.
+chown 1000:1000 "$R/srv/lib"; chmod 0750 "$R/srv/lib"; chmod 0700 "$R/opt"
+ln "$R/opt/lib/libdep.so.1" "$R/opt/lib/libdep-hard.so.1"
+expect_run "$R" "$(lines good good2)" /bin/x
 
 # Layer 1: the root with shadowing copies in /usr/lib and /opt/lib (which the loader would find first);
 # layer 2: a whiteout of /usr/lib/libdep.so.1, /opt/lib made opaque, the right libraries.
@@ -29,36 +78,33 @@ cp "$B/shadow/libdep.so.1" "$L1/usr/lib/libdep.so.1"; cp "$B/shadow/libdep2.so.1
 mkdir -p "$L2/usr/lib" "$L2/opt/lib" "$L2/srv/lib"
 : >"$L2/usr/lib/.wh.libdep.so.1"; : >"$L2/opt/lib/.wh..wh..opq"
 cp "$B/libdep.so.1" "$L2/opt/lib/"; cp "$B/libdep2.so.1" "$L2/srv/lib/"
-if [ "$(id -u)" = 0 ]; then expect_run "$L1" "$(lines shadow shadow2)" /bin/x; fi  # the shadows do shadow
+chown 1000:1000 "$L2/srv/lib"; chmod 0750 "$L2/srv/lib"; ln "$L2/opt/lib/libdep.so.1" "$L2/opt/lib/libdep-hard.so.1"
+expect_run "$L1" "$(lines shadow shadow2)" /bin/x  # the shadows do shadow
 tar -C "$L1" -cf "$T/l1.tar" . && tar -C "$L2" -cf "$T/l2.tar" . || fail "cannot pack the layers"
 make_oci "$T/oci" v1 '{"Entrypoint": ["/bin/x"]}' "$T/l1.tar" "$T/l2.tar"
+
+# The layout as umoci unpacks it: the whiteouts decide, and the loader in it finds the right copies.
+umoci unpack --image "$T/oci:v1" "$T/bundle" >"$T/umoci.log" 2>&1 || { cat "$T/umoci.log"; fail "umoci unpack"; }
+U=$T/bundle/rootfs
+expect_run "$U" "$(lines good good2)" /bin/x
+skopeo copy -q "oci:$T/oci:v1" "docker-archive:$T/image.tar:raison/layers:v1" 2>"$T/sk.err" \
+  || { cat "$T/sk.err"; fail "skopeo copy to a docker-archive"; }
 
 tar -C "$R" -cf "$T/root.tar" . || fail "cannot pack the root"
 gzip -c "$T/root.tar" >"$T/root.tar.gz"
 zstd -q -c "$T/root.tar" >"$T/root.tar.zst"
-inputs=("$R" "$T/root.tar" "$T/root.tar.gz" "$T/root.tar.zst" "oci:$T/oci:v1")
-if command -v skopeo >/dev/null; then
-  skopeo copy -q "oci:$T/oci:v1" "docker-archive:$T/image.tar:raison/layers:v1" 2>"$T/sk.err" \
-    || { cat "$T/sk.err"; fail "skopeo copy to a docker-archive"; }
-  inputs+=("docker-archive:$T/image.tar" "$T/image.tar")
-elif [ -n "${CI:-}" ]; then
-  fail "skopeo is missing"
-fi
 
-rz closure "$R" --seed /bin/x --list
-expect_rc 0 "closure of the directory"
-want=$(cat "$T/out")
-for p in /opt/lib/libdep.so.1 /srv/lib/libdep2.so.1 /usr/bin/x "$LIBC" "$LDSO"; do
-  assert_has "$T/out" "$p"
+want_root=$(tree_meta "$R"); want_image=$(tree_meta "$U")
+for input in "$R" "$T/root.tar" "$T/root.tar.gz" "$T/root.tar.zst"; do
+  expect_loader "$input" "$R"
+  [ "$input" = "$R" ] || expect_tree "$input" "$want_root"
 done
-# Without its second layer, the image's closure takes the shadows: the whiteouts matter.
-rz closure "$L1" --seed /bin/x --list
-assert_has "$T/out" /usr/lib/libdep.so.1
-assert_has "$T/out" /opt/lib/libdep2.so.1
-for input in "${inputs[@]:1}"; do
-  rz closure "$input" --seed /bin/x --list
-  expect_rc 0 "closure of $input"
-  assert_eq "$want" "$(cat "$T/out")" "closure of $input against the directory's"
+for input in "oci:$T/oci:v1" "docker-archive:$T/image.tar" "$T/image.tar"; do
+  expect_loader "$input" "$U"
+  expect_tree "$input" "$want_image"
 done
+# Without its second layer the image's closure takes the shadows, as the loader does there.
+expect_loader "$L1" "$L1"
+assert_has "$T/out" "$(printf '/usr/bin/x\t/usr/lib/libdep.so.1')"
 [ -z "$(ls -A "$TMPDIR")" ] || fail "staging left in TMPDIR: $(ls -A "$TMPDIR")"
 echo PASS

@@ -13,6 +13,7 @@
 #include "analyzers/elf/dlopen_note.hpp"
 #include "analyzers/elf/elf_file.hpp"
 #include "raison/error.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace raison;
@@ -99,8 +100,8 @@ TEST_CASE("dlopen note: descriptors that break the spec are errors naming the ca
 }
 
 TEST_CASE("dlopen note: notes gcc embeds in a real program are found by the ELF reader and parsed") {
-  char tmpl[] = "/tmp/raison-dlopen-note-test-XXXXXX";
-  fs::path dir = ::mkdtemp(tmpl);
+  raison::test::TempDir t;
+  const fs::path& dir = t.dir;
   // As systemd's SD_ELF_NOTE_DLOPEN lays it out: an Elf_Nhdr, "FDO\0", the JSON with its NUL, in an
   // allocated 4-byte-aligned .note.dlopen section (ld puts it in a PT_NOTE segment).
   std::ofstream(dir / "p.c") << R"(#include <stdint.h>
@@ -112,8 +113,8 @@ NOTE(n1, "[{\"soname\":[\"libfoo.so.1\",\"libfoo.so.0\"],\"feature\":\"foo\",\"d
 NOTE(n2, "[{\"soname\":[\"libbar.so.2\"],\"feature\":\"bar\"}]");
 int main(void) { return 0; }
 )";
-  std::string cmd = "gcc -O2 -o " + (dir / "p").string() + " " + (dir / "p.c").string();
-  REQUIRE(std::system(cmd.c_str()) == 0);
+  raison::test::require_tool("/usr/bin/gcc", "gcc");
+  raison::test::output_of("/usr/bin/gcc -O2 -o " + (dir / "p").string() + " " + (dir / "p.c").string() + " 2>&1");
   int fd = ::open((dir / "p").c_str(), O_RDONLY | O_CLOEXEC);
   REQUIRE(fd >= 0);
   struct stat st {};
@@ -137,5 +138,4 @@ int main(void) { return 0; }
   std::vector<Note> notes = {{"GNU", 3, "x"}, {"FDO", kDlopenNoteType, nul(R"([{"soname":["a.so"]}])")},
                              {"FDO", 0xcafe1a7e, "not json"}, {"FDO", kDlopenNoteType, nul("[{}]")}};
   CHECK_THROWS_WITH_AS(dlopen_dependencies(notes), "dlopen note 1: entry 0: no \"soname\" (it is mandatory)", Error);
-  fs::remove_all(dir);
 }

@@ -8,19 +8,14 @@
 
 #include "raison/error.hpp"
 #include "raison/root.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using raison::FileType;
 
 namespace {
 
-struct TempRoot {
-  fs::path dir;
-  TempRoot() {
-    char tmpl[] = "/tmp/raison-root-test-XXXXXX";
-    dir = ::mkdtemp(tmpl);
-  }
-  ~TempRoot() { fs::remove_all(dir); }
+struct TempRoot : raison::test::TempDir {
   void file(const std::string& rel, const std::string& text = "x") {
     fs::create_directories((dir / rel).parent_path());
     std::ofstream(dir / rel) << text;

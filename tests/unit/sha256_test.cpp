@@ -9,6 +9,7 @@
 #include <string>
 
 #include "raison/error.hpp"
+#include "test_util.hpp"
 
 using raison::sha256_hex;
 
@@ -45,13 +46,8 @@ TEST_CASE("sha256: sha256_fd of a file equals sha256sum's output") {
   for (int i = 0; content.size() < (2u << 20) + 12345; ++i) content += std::to_string(i) + ",";
   REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
 
-  std::string expected;
-  FILE* p = ::popen(("sha256sum " + std::string(tmpl)).c_str(), "r");
-  REQUIRE(p != nullptr);
-  char line[256] = {};
-  REQUIRE(std::fgets(line, sizeof line, p) != nullptr);
-  ::pclose(p);
-  expected = std::string(line).substr(0, 64);
+  raison::test::require_tool("/usr/bin/sha256sum", "coreutils");
+  std::string expected = raison::test::output_of("/usr/bin/sha256sum " + std::string(tmpl)).substr(0, 64);
 
   CHECK(raison::sha256_fd(fd) == expected);
   CHECK(raison::sha256_fd(fd) == sha256_hex(content));

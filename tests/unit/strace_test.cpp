@@ -13,33 +13,24 @@
 
 #include "analyzers/trace/path_list.hpp"
 #include "analyzers/trace/strace.hpp"
+#include "test_util.hpp"
 
 namespace fs = std::filesystem;
 using namespace raison::trace;
 
 namespace {
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    char tmpl[] = "/tmp/raison-strace-test-XXXXXX";
-    dir = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(dir); }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using raison::test::slurp;
+using raison::test::TempDir;
 
 // Runs `strace FLAGS -o LOG -- CMD` (or with the log on stderr) and returns the log.
 std::string strace(const std::string& flags, const std::string& cmd, bool to_stderr = false) {
+  raison::test::require_tool("/usr/bin/strace", "strace");
   TempDir t;
   auto log = (t.dir / "log").string();
-  std::string line = to_stderr ? "strace " + flags + " -- " + cmd + " 2>" + log + " >/dev/null"
-                               : "strace " + flags + " -o " + log + " -- " + cmd + " >/dev/null 2>&1";
-  REQUIRE(std::system(line.c_str()) == 0);
+  std::string line = to_stderr ? "/usr/bin/strace " + flags + " -- " + cmd + " 2>" + log + " >/dev/null"
+                               : "/usr/bin/strace " + flags + " -o " + log + " -- " + cmd + " >/dev/null 2>&1";
+  REQUIRE_MESSAGE(raison::test::run(line).status == 0, line);
   return slurp(log);
 }
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <regex>
@@ -369,7 +370,9 @@ std::vector<std::string> Finder::site_packages(const Layout& l, const std::vecto
 // site.addsitedir: the directory, then its .pth files in sorted order (hidden ones too in 3.11).
 void Finder::add_site_dir(Layout& l, const std::string& dir) {
   if (known_.insert(dir).second) l.sys_path.push_back(dir);
-  l.site_dirs.push_back(dir);
+  // A venv's own site-packages is processed twice (by venv(), then among the prefixes): listed
+  // once, its .pth files read twice as site.py reads them.
+  if (std::find(l.site_dirs.begin(), l.site_dirs.end(), dir) == l.site_dirs.end()) l.site_dirs.push_back(dir);
   std::vector<std::string> names;
   try {
     names = root_.list_dir(resolve(dir).path);
@@ -420,7 +423,12 @@ void Finder::site(Layout& l) {
     l.notes.push_back("no site.py in " + l.stdlib_dir + ": site-packages layout taken from the directories present (" +
                       (l.debian_site ? "Debian's dist-packages" : "upstream's site-packages") + ")");
   }
-  for (const auto& p : l.sys_path) known_.insert(p);
+  // site.removeduppaths: each directory once, where it first appears (PYTHONPATH may repeat one, or
+  // name the stdlib).
+  std::vector<std::string> unique;
+  for (const auto& p : l.sys_path)
+    if (known_.insert(p).second) unique.push_back(p);
+  l.sys_path = std::move(unique);
 
   std::vector<std::string> prefixes = {l.prefix, l.exec_prefix};
   bool user_site = env("PYTHONNOUSERSITE").empty() || !use_environment_;
