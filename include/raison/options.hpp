@@ -31,15 +31,16 @@ struct Options {
   // Paths or globs inside the root kept as they are (a directory keeps its whole tree); each is also
   // analysed like a seed.
   std::vector<std::string> keep;
-  // Analyzers to run: "elf" (ELF + dynamic loader). Empty means all.
+  // Analyzers to run, by name ("elf", "script", "python", "rules", "trace"). Empty means all.
   std::set<std::string> analyzers;
   // Environment the program runs with, as "KEY=VALUE" (LD_LIBRARY_PATH is read by the loader rules).
   std::map<std::string, std::string> env;
   // glibc-hwcaps subdirectories the loader searches, highest priority first. Unset: the host's own
   // levels when the root's architecture is the host's (x86-64-v4/v3/v2 as this CPU supports), else none.
   std::optional<std::vector<std::string>> hwcaps;
-  // Legacy (glibc < 2.37) hwcap subdirectories, e.g. {"tls","haswell","avx512_1","x86_64"}. Unset: the
-  // host's when the root's architecture is the host's, else {"tls"}.
+  // Legacy (glibc < 2.37) hwcap names in path order, e.g. {"tls","haswell","avx512_1","x86_64"}; every
+  // combination is a subdirectory. Unset: the host's when the root's architecture is the host's, else
+  // none.
   std::optional<std::vector<std::string>> legacy_hwcaps;
   // AT_PLATFORM, substituted for $PLATFORM. Unset: the host's for the host's architecture.
   std::optional<std::string> platform;

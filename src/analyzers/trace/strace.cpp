@@ -13,6 +13,7 @@
 
 #include "analyzers/trace/strace_syntax.hpp"
 #include "raison/error.hpp"
+#include "util/path.hpp"
 
 namespace raison::trace {
 namespace {
@@ -384,21 +385,16 @@ TraceLog parse_strace(std::string_view log, const std::string& initial_cwd) {
 }
 
 std::string normalize_path(std::string_view path) {
-  std::vector<std::string_view> parts;
-  std::size_t pos = 0;
-  while (pos <= path.size()) {
-    std::size_t end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    auto part = path.substr(pos, end - pos);
+  std::vector<std::string> parts;
+  for (auto& part : path_components(path)) {
     if (part == "..") {
       if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
+    } else if (part != ".") {
+      parts.push_back(std::move(part));
     }
-    pos = end + 1;
   }
   std::string out;
-  for (auto part : parts) (out += '/') += part;
+  for (const auto& part : parts) (out += '/') += part;
   return out.empty() ? "/" : out;
 }
 
