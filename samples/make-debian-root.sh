@@ -2,6 +2,8 @@
 # Makes a real Debian bookworm root with Python, as a user would, for raison to shrink:
 #   bash samples/make-debian-root.sh DIR [extra packages...]
 # Uses debootstrap (minbase) with the mirror apt is already configured with. About a minute.
+# RAISON_DEB_CACHE=DIR (optional) is passed as debootstrap's --cache-dir, so that several roots share
+# the .deb files they download (the directory is created when missing).
 set -euo pipefail
 dir=${1:?usage: make-debian-root.sh DIR [packages...]}
 shift
@@ -11,9 +13,11 @@ mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2
 include="python3,ca-certificates,tzdata"
 for p in "$@"; do include="$include,$p"; done
 mkdir -p "$(dirname "$dir")"
+cache=()
+if [ -n "${RAISON_DEB_CACHE:-}" ]; then mkdir -p "$RAISON_DEB_CACHE"; cache=(--cache-dir="$RAISON_DEB_CACHE"); fi
 tmp="$dir.tmp-$$"
 rm -rf "$tmp"
-debootstrap --variant=minbase --include="$include" bookworm "$tmp" "$mirror" >"$tmp.log" 2>&1 \
+debootstrap --variant=minbase "${cache[@]}" --include="$include" bookworm "$tmp" "$mirror" >"$tmp.log" 2>&1 \
   || { tail -20 "$tmp.log" >&2; rm -rf "$tmp"; exit 1; }
 rm -f "$tmp.log"
 # Container runtimes supply /etc/hosts; a chroot needs one to resolve localhost.
