@@ -58,6 +58,9 @@ struct Analysis {
   // With traces: kept files only a trace explains, and statically required files no trace touched.
   std::vector<std::string> only_traced;
   std::vector<std::string> never_traced;
+  // With traces: directories kept because a traced program created something in them (a pid file in
+  // /run, a socket, a cache directory), sorted.
+  std::vector<std::string> created_in;
   // The ELF machine of the first seed that is an ELF file (EM_*, ELFCLASS*, ELFDATA*); 0 if none.
   std::uint16_t elf_machine = 0;
   std::uint8_t elf_class = 0;

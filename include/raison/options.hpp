@@ -60,6 +60,9 @@ struct Options {
   std::vector<std::string> traces;
   // Rules files added to the built-in rules (--rules).
   std::vector<std::string> rules_files;
+  // The closure is written as a root or an image (not only listed): rules marked "output" fire (the
+  // directories every image is expected to have).
+  bool for_output = false;
 };
 
 }  // namespace raison

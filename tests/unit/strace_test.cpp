@@ -303,3 +303,38 @@ TEST_CASE("paths: lexical normalisation") {
   CHECK(resolve_path("/usr/lib", "/etc/x") == "/etc/x");
   CHECK(resolve_path("/", "..") == "/");
 }
+
+TEST_CASE("strace: what a call creates: O_CREAT, mkdir, the new name of rename and link, symlink, a unix socket's bind") {
+  TempDir t;
+  const std::string d = t.dir.string();
+  // A real run: each kind of creation once, and reads that create nothing.
+  std::string cmd = "/bin/sh -c " + quote("cd " + d + " && mkdir made && echo x > made/f && cat made/f >/dev/null && "
+                                          "mv made/f made/g && ln made/g made/hard && ln -s g made/soft && "
+                                          "/usr/bin/python3 -c \"import socket; socket.socket(socket.AF_UNIX).bind(\\\"made/sock\\\")\"");
+  TraceLog log = parse_strace(strace("-f -e trace=%file,%process,bind", cmd));
+  std::set<std::string> created;
+  for (const auto& u : log.uses)
+    if (u.creates && u.ok) created.insert(u.path.substr(u.path.rfind('/') + 1) + " by " + u.syscall);
+  std::string all;
+  for (const auto& c : created) all += c + "; ";
+  // coreutils calls the *at forms (renameat2, linkat, symlinkat); sh's redirection opens with O_CREAT.
+  for (std::string want : {"made by mkdir", "f by openat", "g by renameat2", "hard by linkat", "soft by symlinkat", "sock by bind"})
+    CHECK_MESSAGE(created.count(want), want << " not among: " << all);
+  for (const auto& u : uses_of(log, d + "/made/f"))
+    if (u.syscall == "openat" && !u.creates) {
+      CHECK(u.ok);  // cat's open of the file, O_RDONLY: a use, not a creation
+    }
+  // Hand-written: an abstract socket makes no file; a failed creation is not ok; flags that only
+  // start like O_CREAT do not count.
+  TraceLog frag = parse_strace(
+      "5 bind(3, {sa_family=AF_UNIX, sun_path=@\"abstract\"}, 11) = 0\n"
+      "5 bind(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"0.0.0.0\")}, 16) = 0\n"
+      "5 mkdir(\"/run/x\", 0755) = -1 EEXIST (File exists)\n"
+      "5 openat(AT_FDCWD, \"/var/log/a.log\", O_WRONLY|O_CREAT|O_APPEND, 0644) = 4\n"
+      "5 openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC) = 5\n");
+  REQUIRE(frag.problems.empty());
+  REQUIRE(frag.uses.size() == 3);
+  CHECK((frag.uses[0].path == "/run/x" && frag.uses[0].creates && !frag.uses[0].ok));
+  CHECK((frag.uses[1].path == "/var/log/a.log" && frag.uses[1].creates && frag.uses[1].ok));
+  CHECK((frag.uses[2].path == "/etc/passwd" && !frag.uses[2].creates));
+}

@@ -50,6 +50,7 @@ std::vector<Rule> parse_rules(std::string_view text, const std::string& source) 
       rule.doc = r.value("doc", "");
       rule.when = strings(r, "when");
       rule.keep = strings(r, "keep");
+      rule.directories = strings(r, "directories");
       rule.dlopen = strings(r, "dlopen");
       rule.nsswitch = r.value("nsswitch", "");
       rule.gconv = r.value("gconv", false);
@@ -58,7 +59,8 @@ std::vector<Rule> parse_rules(std::string_view text, const std::string& source) 
       if (!p) throw Error("\"priority\" must be required, recommended or suggested");
       rule.priority = *p;
       rule.source = source;
-      if (rule.when.empty()) throw Error("a rule needs a \"when\" list");
+      rule.output = r.value("output", false);
+      if (rule.when.empty() && !rule.output) throw Error("a rule needs a \"when\" list (or \"output\": true)");
     } catch (const nlohmann::json::exception& e) {
       throw Error("rule " + rule.name + ": " + e.what());
     } catch (const Error& e) {

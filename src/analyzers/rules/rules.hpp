@@ -19,7 +19,9 @@ struct Rule {
   std::string name;
   std::string doc;
   std::vector<std::string> when;   // globs over kept paths that trigger the rule
+  bool output = false;             // fires once, with no `when`, when the closure is written as a root or an image
   std::vector<std::string> keep;   // globs inside the root to keep (a directory keeps its tree)
+  std::vector<std::string> directories;  // paths kept themselves, not what they hold (a link stays a link)
   std::vector<std::string> dlopen;  // library names dlopen'ed by the triggering file
   std::string nsswitch;            // an nsswitch.conf whose services' modules are dlopen'ed
   bool gconv = false;              // keep every gconv converter beside gconv-modules

@@ -20,6 +20,16 @@ class RulesAnalyzer final : public Analyzer {
   explicit RulesAnalyzer(std::vector<Rule> rules) : rules_(std::move(rules)) {}
   std::string_view name() const override { return "rules"; }
 
+  // Rules for outputs: what every root or image is expected to have, whatever runs in it.
+  void on_start(Context& ctx) override {
+    if (!ctx.options.for_output) return;
+    for (const auto& rule : rules_) {
+      if (!rule.output || int(rule.priority) > int(ctx.options.priority)) continue;
+      const std::string why = "rule " + rule.name + " (" + rule.source + "), for a root or an image";
+      keep_paths(ctx, rule, "", why);
+    }
+  }
+
   void on_file(Context& ctx, Graph::Vertex v) override {
     if (ctx.graph().node(v).stat.type == FileType::Directory) return;
     // A copy: firing a rule adds vertices, which moves the graph's nodes.
@@ -37,15 +47,22 @@ class RulesAnalyzer final : public Analyzer {
  private:
   void fire(Context& ctx, const Rule& rule, Graph::Vertex v, const std::string& path, const std::string& when) {
     const std::string why = "rule " + rule.name + " (" + rule.source + "), as " + path + " matches " + when;
-    for (const auto& pattern : rule.keep)
-      expand(ctx, pattern, [&](const std::string& match) {
-        ctx.reach(match, Reason{rule.entry ? ReasonKind::Keep : ReasonKind::Data, "rules", path, why + ": keeps " + pattern});
-      });
+    keep_paths(ctx, rule, path, why);
     for (const auto& lib : rule.dlopen)
       ctx.dlopen(v, lib, Reason{ReasonKind::Dlopen, "rules", path, "dlopen " + lib + " by " + why},
                  rule.priority == Priority::Required ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note);
     if (!rule.nsswitch.empty()) nsswitch(ctx, rule, v, path, why);
     if (rule.gconv) gconv(ctx, v, path, why);
+  }
+
+  // The rule's "keep" globs and "directories", from `from` ("" for the seeds' source).
+  void keep_paths(Context& ctx, const Rule& rule, const std::string& from, const std::string& why) {
+    const ReasonKind kind = rule.entry ? ReasonKind::Keep : ReasonKind::Data;
+    for (const auto& pattern : rule.keep)
+      expand(ctx, pattern, [&](const std::string& match) { ctx.reach(match, Reason{kind, "rules", from, why + ": keeps " + pattern}); });
+    for (const auto& dir : rule.directories)
+      if (auto r = ctx.lookup(dir, false); r && r->exists)
+        ctx.reach(*r, Reason{kind, "rules", from, why + ": keeps the directory " + dir});
   }
 
   // NSS: every service of nsswitch.conf is libnss_SERVICE.so.2, dlopen'ed by libc. glibc >= 2.34 has

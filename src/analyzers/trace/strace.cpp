@@ -20,35 +20,47 @@ namespace {
 
 using namespace syntax;
 
-enum class Op { Path, Exec, Chdir, Fchdir, Getcwd, Dup, Fcntl, Close, Clone };
+enum class Op { Path, Exec, Chdir, Fchdir, Getcwd, Dup, Fcntl, Close, Clone, Bind };
 struct PathArg {
   std::size_t path;  // index of the path argument
   int dirfd;         // index of its directory fd argument; -1: relative to the cwd
+};
+// What a call creates, when it succeeds.
+enum class Creates {
+  Nothing,
+  IfOCreat,  // the path, when the flags hold O_CREAT (open, openat, openat2)
+  First,     // the path (creat, mkdir, mknod, symlink's link name)
+  Second,    // the second path (rename's and link's new name)
 };
 struct Spec {
   Op op;
   std::vector<PathArg> paths;
   bool opens_fd = false;  // the result is an fd for the (first) path
+  Creates creates = Creates::Nothing;
 };
 
 const std::unordered_map<std::string_view, Spec>& specs() {
   static const std::unordered_map<std::string_view, Spec> table = [] {
     std::unordered_map<std::string_view, Spec> t;
-    for (auto n : {"open", "creat"}) t[n] = {Op::Path, {{0, -1}}, true};
-    for (auto n : {"openat", "openat2"}) t[n] = {Op::Path, {{1, 0}}, true};
+    t["open"] = {Op::Path, {{0, -1}}, true, Creates::IfOCreat};
+    t["creat"] = {Op::Path, {{0, -1}}, true, Creates::First};
+    for (auto n : {"openat", "openat2"}) t[n] = {Op::Path, {{1, 0}}, true, Creates::IfOCreat};
     for (auto n : {"stat", "lstat", "stat64", "lstat64", "oldstat", "oldlstat", "statfs", "statfs64", "access",
-                   "readlink", "mkdir", "rmdir", "unlink", "truncate", "truncate64", "chmod", "chown", "lchown",
-                   "chown32", "lchown32", "utime", "utimes", "mknod", "getxattr", "lgetxattr", "listxattr",
+                   "readlink", "rmdir", "unlink", "truncate", "truncate64", "chmod", "chown", "lchown",
+                   "chown32", "lchown32", "utime", "utimes", "getxattr", "lgetxattr", "listxattr",
                    "llistxattr", "setxattr", "lsetxattr", "removexattr", "lremovexattr", "chroot"})
       t[n] = {Op::Path, {{0, -1}}};
     for (auto n : {"fstatat", "fstatat64", "newfstatat", "statx", "faccessat", "faccessat2", "readlinkat",
-                   "mkdirat", "unlinkat", "fchmodat", "fchmodat2", "fchownat", "utimensat", "futimesat", "mknodat",
-                   "name_to_handle_at"})
+                   "unlinkat", "fchmodat", "fchmodat2", "fchownat", "utimensat", "futimesat", "name_to_handle_at"})
       t[n] = {Op::Path, {{1, 0}}};
-    for (auto n : {"rename", "link"}) t[n] = {Op::Path, {{0, -1}, {1, -1}}};
-    for (auto n : {"renameat", "renameat2", "linkat"}) t[n] = {Op::Path, {{1, 0}, {3, 2}}};
-    t["symlink"] = {Op::Path, {{1, -1}}};  // the target (argument 0) is link content, not a lookup
-    t["symlinkat"] = {Op::Path, {{2, 1}}};
+    for (auto n : {"mkdir", "mknod"}) t[n] = {Op::Path, {{0, -1}}, false, Creates::First};
+    for (auto n : {"mkdirat", "mknodat"}) t[n] = {Op::Path, {{1, 0}}, false, Creates::First};
+    for (auto n : {"rename", "link"}) t[n] = {Op::Path, {{0, -1}, {1, -1}}, false, Creates::Second};
+    for (auto n : {"renameat", "renameat2", "linkat"}) t[n] = {Op::Path, {{1, 0}, {3, 2}}, false, Creates::Second};
+    // The target (argument 0) is link content, not a lookup.
+    t["symlink"] = {Op::Path, {{1, -1}}, false, Creates::First};
+    t["symlinkat"] = {Op::Path, {{2, 1}}, false, Creates::First};
+    t["bind"] = {Op::Bind, {}};
     t["execve"] = {Op::Exec, {{0, -1}}};
     t["execveat"] = {Op::Exec, {{1, 0}}};
     t["chdir"] = {Op::Chdir, {{0, -1}}};
@@ -121,6 +133,10 @@ class Replay {
           auto path = resolve(item, call, spec.paths[i], p);
           if (!path) continue;
           PathUse use{*path, item.name, item.pid, item.line, res.ok, {}};
+          use.creates = spec.creates == Creates::First ? i == 0
+                        : spec.creates == Creates::Second ? i == 1
+                        : spec.creates == Creates::IfOCreat ? i == 0 && has_flag(item.body, "O_CREAT")
+                                                             : false;
           if (spec.opens_fd && i == 0 && res.ok) {
             if (res.path) use.fd_path = *res.path;
             (*p.fds)[res.value] = res.path ? *res.path : *path;
@@ -163,6 +179,27 @@ class Replay {
         break;
       case Op::Clone:
         if (res.ok && res.value > 0) proc(static_cast<int>(res.value));
+        break;
+      case Op::Bind:
+        // bind(fd, {sa_family=AF_UNIX, sun_path="PATH"}, len) makes a socket file at PATH (relative to
+        // the cwd); an abstract socket (sun_path=@"...") makes none.
+        if (call.args.size() >= 2 && call.args[1].find("AF_UNIX") != std::string_view::npos) {
+          auto at = call.args[1].find("sun_path=");
+          if (at == std::string_view::npos) break;
+          try {
+            std::string_view value = call.args[1].substr(at + 9);  // the last member: "PATH"}
+            if (!value.empty() && value.back() == '}') value.remove_suffix(1);
+            auto q = parse_quoted(value);
+            if (!q || q->truncated || q->value.empty()) break;
+            if (!p.cwd->has_value() && q->value[0] != '/') break;
+            std::string path = q->value[0] == '/' ? normalize_path(q->value) : resolve_path(**p.cwd, q->value);
+            PathUse use{path, item.name, item.pid, item.line, res.ok, {}};
+            use.creates = true;
+            out_.uses.push_back(std::move(use));
+          } catch (const Error& e) {
+            problem(item.line, "bind: " + std::string(e.what()));
+          }
+        }
         break;
     }
   }

@@ -21,6 +21,10 @@ struct PathUse {
   // For a call returning an fd under strace -y: the kernel's path of what it opened (symlinks
   // resolved), else empty.
   std::string fd_path;
+  // The call made this path: open/openat with O_CREAT, creat, mkdir, mknod, the new name of rename,
+  // link or symlink, the path bind() gave a unix socket. (Whether it existed before, the log does not
+  // say; the root does.)
+  bool creates = false;
 
   bool operator==(const PathUse&) const = default;
 };

@@ -47,6 +47,7 @@ class TraceAnalyzer final : public Analyzer {
       std::set<std::pair<std::string, bool>> done;
       for (const auto& use : log.uses) {
         if (!use.ok || pseudo(use.path)) continue;
+        if (use.creates) created(ctx, file, use);
         bool follow = !no_follow(use.syscall);
         if (!done.insert({use.path, follow}).second) continue;
         auto r = ctx.lookup(use.path, follow);
@@ -66,6 +67,7 @@ class TraceAnalyzer final : public Analyzer {
   // trace never touched.
   void on_finish(Context& ctx) override {
     if (traces_.empty()) return;
+    ctx.analysis.created_in.assign(created_in_.begin(), created_in_.end());
     const Graph& g = ctx.graph();
     for (auto v : g.closure()) {
       const FileNode& n = g.node(v);
@@ -82,7 +84,29 @@ class TraceAnalyzer final : public Analyzer {
   }
 
  private:
+  // A path the program made at run time: the directory it went into must exist in the output, with
+  // its mode and owner, as must every directory above it (the driver adds those). A path the root
+  // already has is kept by the use itself.
+  void created(Context& ctx, const std::string& file, const PathUse& use) {
+    auto r = ctx.lookup(use.path, false);
+    if (!r || r->exists) return;
+    for (std::string dir = parent_path(r->path);; dir = parent_path(dir)) {
+      auto d = ctx.lookup(dir);
+      if (!d) return;
+      if (d->exists) {
+        if (d->stat.type != FileType::Directory) return;
+        ctx.reach(*d, Reason{ReasonKind::Trace, "trace", "",
+                             "created at run time: " + use.syscall + " " + use.path + (use.pid ? " by pid " + std::to_string(use.pid) : "") +
+                                 " (" + base_name(file) + " line " + std::to_string(use.line) + "): the directory it went into"});
+        created_in_.insert(d->path);
+        return;
+      }
+      if (dir == "/") return;
+    }
+  }
+
   std::vector<TraceFile> traces_;
+  std::set<std::string> created_in_;
   std::set<std::string> traced_;
 };
 
