@@ -6,21 +6,12 @@
 #include "analyzers/python/scanner.hpp"
 
 #include <set>
-#include <span>
 
 #include "analyzers/python/source.hpp"
 #include "raison/error.hpp"
 
 namespace raison::python {
 namespace {
-
-using Toks = std::span<const Token>;
-constexpr size_t npos = static_cast<size_t>(-1);
-
-bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && t.text == s; }
-bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && t.text == s; }
-bool opens(const Token& t) { return is_op(t, "(") || is_op(t, "[") || is_op(t, "{"); }
-bool closes(const Token& t) { return is_op(t, ")") || is_op(t, "]") || is_op(t, "}"); }
 
 // Exceptions whose handler swallows a failed import.
 bool catches_import_error(std::string_view name) {

@@ -1,0 +1,69 @@
+// Literal values read from tokens: a str literal (adjacent literals concatenated), a tuple or list
+// display of them, and the comma-separated items of an expression. Nothing is evaluated: whatever is
+// not written as a literal has no value here.
+#include "analyzers/python/source.hpp"
+
+namespace raison::python {
+
+std::optional<std::string> str_value(Toks expr) {
+  if (expr.empty()) return std::nullopt;
+  std::string value;
+  for (const Token& t : expr) {
+    if (t.kind != Token::Kind::String || string_prefix(t.text).find_first_of("fb") != std::string::npos)
+      return std::nullopt;
+    value += string_body(t.text);
+  }
+  return value;
+}
+
+std::optional<std::vector<std::string>> str_display(Toks expr) {
+  if (expr.empty()) return std::nullopt;
+  bool bracketed = (is_op(expr.front(), "(") && is_op(expr.back(), ")")) ||
+                   (is_op(expr.front(), "[") && is_op(expr.back(), "]"));
+  if (bracketed && matching_brackets(expr)[0] != expr.size() - 1) bracketed = false;  // ("a") + ("b")
+  Toks inner = bracketed ? expr.subspan(1, expr.size() - 2) : expr;
+  std::vector<Toks> elements = split_commas(inner);
+  // Without a comma, parentheses only group: ("a") is the string "a". [] and () hold no name.
+  bool has_comma = false;
+  for (const Token& t : inner) has_comma |= is_op(t, ",");
+  if (elements.empty() || (!has_comma && !is_op(expr.front(), "["))) return std::nullopt;
+  std::vector<std::string> values;
+  for (Toks e : elements) {
+    auto v = str_value(e);
+    if (!v) return std::nullopt;
+    values.push_back(std::move(*v));
+  }
+  return values;
+}
+
+std::vector<size_t> matching_brackets(Toks t) {
+  std::vector<size_t> match(t.size(), npos), open;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (opens(t[k])) {
+      open.push_back(k);
+    } else if (closes(t[k]) && !open.empty()) {
+      match[open.back()] = k;
+      open.pop_back();
+    }
+  }
+  for (size_t k : open) match[k] = t.size();
+  return match;
+}
+
+std::vector<Toks> split_commas(Toks t) {
+  std::vector<Toks> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t k = 0; k <= t.size(); ++k) {
+    if (k < t.size()) {
+      if (opens(t[k])) ++depth;
+      else if (closes(t[k])) --depth;
+      if (depth != 0 || !is_op(t[k], ",")) continue;
+    }
+    if (k > start) out.push_back(t.subspan(start, k - start));
+    start = k + 1;
+  }
+  return out;
+}
+
+}  // namespace raison::python
