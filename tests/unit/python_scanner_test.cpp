@@ -1,6 +1,6 @@
 // The Python import scanner: each rule on tricky sources written here, and CPython's own ast module
 // as the oracle over every .py file of this machine's Debian python3.11 stdlib (its test suite
-// included): the same import statements found, in the same contexts.
+// included): the same import statements and import calls found, in the same contexts.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -56,6 +56,12 @@ std::vector<std::string> scanned(std::string_view src) {
   return out;
 }
 
+std::vector<std::string> evidence(std::string_view src) {
+  std::vector<std::string> out;
+  for (const auto& i : scan(src).imports) out.push_back(i.evidence);
+  return out;
+}
+
 using V = std::vector<std::string>;
 
 std::string slurp(const std::string& path) {
@@ -86,13 +92,20 @@ void require_debian_python() {
 }
 
 // The oracle: for every .py under argv[1], what CPython's ast finds, as JSON: {"unparsable": {path:
-// error}, "files": {path: {"statements": [...]}}}, each import statement a line in describe()'s
-// format. The contexts are raison's documented ones, computed on the tree.
+// error}, "files": {path: {"statements", "calls", "rejected"}}}, each a list of lines in
+// describe()'s format. "calls" are calls of the import functions (by name, on any object, or by an
+// alias) whose first argument is a str constant naming a module (relative names resolved with a
+// constant package, by importlib itself), plus import_fresh_module's fresh=[...] names; "rejected"
+// the str constants that name no module. The contexts are raison's documented ones, computed on the
+// tree.
 const char* const kOracle = R"PY(
-import ast, json, os, sys
+import ast, importlib.util, json, os, re, sys
 
 ROOT = sys.argv[1]
+FUNCTIONS = {'__import__', 'import_module', 'import_fresh_module', 'find_spec', 'run_module'}
 CATCH = {'ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException'}
+# Files without these bytes hold no call to find: only their statements are walked.
+DATA = re.compile(rb'import_module|import_fresh_module|find_spec|run_module|__import__')
 BLOCKS = {'body', 'orelse', 'finalbody', 'handlers', 'cases'}
 
 def names(e):
@@ -100,6 +113,12 @@ def names(e):
 
 def is_str(e):
     return isinstance(e, ast.Constant) and type(e.value) is str
+
+def is_int(e):
+    return isinstance(e, ast.Constant) and type(e.value) is int
+
+def func_name(f):
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
 
 # `TYPE_CHECKING` or `a.b.TYPE_CHECKING`, names only.
 def type_checking(test):
@@ -117,6 +136,9 @@ def main_guard(test):
     main = lambda e: is_str(e) and e.value == '__main__'
     name = lambda e: isinstance(e, ast.Name) and e.id == '__name__'
     return (name(a) and main(b)) or (main(a) and name(b))
+
+def module_name(s):
+    return all(p.isidentifier() for p in s.split('.'))
 
 # Where the `body` of `node` runs: D(elayed) in a def or lambda, O(ptional) in a try tolerating
 # ImportError or `with suppress(ImportError)`, then T(YPE_CHECKING) and M(ain guard) marks.
@@ -136,9 +158,12 @@ def body_where(node, kind, where):
             where = where + 'M'
     return where
 
-# Import statements are statements: only the blocks of compound statements are walked.
-def scan(tree):
-    out = {'statements': []}
+LEAVES = {ast.Name, ast.Constant, ast.alias, ast.arg}
+
+def scan(tree, expressions):
+    aliases = {}  # `from m import import_module as im`, anywhere in the file
+    calls = []
+    out = {'statements': [], 'calls': [], 'rejected': []}
     stack = [(tree, 'T')]
     while stack:
         node, where = stack.pop()
@@ -148,12 +173,58 @@ def scan(tree):
         elif kind is ast.ImportFrom:
             out['statements'].append(f'{where} {node.lineno} from {"." * node.level}{node.module or ""} ' +
                                      ','.join(a.name for a in node.names))
+            aliases.update((a.asname, a.name) for a in node.names if a.name in FUNCTIONS and a.asname)
+        elif kind is ast.Call:
+            calls.append((node, where))
         inner = body_where(node, kind, where)
-        for field in BLOCKS.intersection(node._fields):
+        for field in node._fields if expressions else BLOCKS.intersection(node._fields):
+            if field == 'ctx':
+                continue
             w = inner if field == 'body' else where
-            for child in getattr(node, field):
-                stack.append((child, w))
+            value = getattr(node, field)
+            for child in value if type(value) is list else (value,):
+                if type(child) not in LEAVES and isinstance(child, ast.AST):
+                    stack.append((child, w))
+    for node, where in calls:
+        call(node, where, aliases, out)
     return out
+
+def call(node, where, aliases, out):
+    name = func_name(node.func)
+    how = aliases.get(name, name if name in FUNCTIONS else None)
+    if how is None:
+        return
+    line = node.func.end_lineno
+    def argument(position, keyword):
+        for k in node.keywords:
+            if k.arg == keyword:
+                return k.value
+        return node.args[position] if position < len(node.args) else None
+    if how == 'import_fresh_module':
+        fresh = argument(99, 'fresh')
+        if isinstance(fresh, (ast.List, ast.Tuple)) and fresh.elts and all(is_str(e) for e in fresh.elts):
+            for e in fresh.elts:
+                (out['calls'] if module_name(e.value) else out['rejected']).append(f'{where} {line} {how} {e.value}')
+    if not node.args or not is_str(node.args[0]):
+        return
+    value = node.args[0].value
+    rest = value.lstrip('.')
+    level = len(value) - len(rest)
+    valid = module_name(rest) if rest else level > 0
+    if how in ('import_module', 'find_spec'):
+        package = argument(1, 'package')
+        if valid and level and is_str(package) and module_name(package.value):
+            try:
+                rest, level = importlib.util.resolve_name(value, package.value), 0
+            except ImportError:
+                valid = False
+    elif how == '__import__':
+        lv = argument(4, 'level')
+        valid = level == 0 and (module_name(rest) if rest else is_int(lv) and lv.value > 0)
+        level = lv.value if is_int(lv) and 0 <= lv.value < 100 else 0
+    else:
+        valid = valid and level == 0
+    (out['calls'] if valid else out['rejected']).append(f'{where} {line} {how} {"." * level}{rest}')
 
 result = {'unparsable': {}, 'files': {}}
 for directory, dirs, files in os.walk(ROOT):
@@ -169,7 +240,7 @@ for directory, dirs, files in os.walk(ROOT):
         except (SyntaxError, ValueError) as e:
             result['unparsable'][path] = f'{type(e).__name__}: {e}'
             continue
-        result['files'][path] = scan(tree)
+        result['files'][path] = scan(tree, DATA.search(data) is not None)
 json.dump(result, sys.stdout)
 )PY";
 
@@ -183,15 +254,15 @@ TEST_CASE("python scanner: every form of import statement") {
   CHECK(scanned("from ..pkg import (a, b,\n c)\nimport e\n") == V{"T 1 from ..pkg a,b,c", "T 3 import e"});
   CHECK(scanned("from x import *\n") == V{"T 1 from x *"});
   CHECK(scanned("from x import (a as b,\n   # comment\n   c,)\n") == V{"T 1 from x a,c"});
+  CHECK(evidence("import a.b as c\nfrom ..x import (y,\n z)\n") == V{"import a.b at line 1", "from ..x import y, z at line 2"});
 }
 
 TEST_CASE("python scanner: __import__ and importlib.import_module with literal names") {
   CHECK(scanned("m = __import__('lit')\nx = __import__(name)\n") == V{"T 1 __import__ lit"});
   CHECK(scanned("import importlib\nimportlib.import_module('a.b')\n") ==
         V{"T 1 import importlib", "T 2 import_module a.b"});
-  // A bare import_module() only counts after `from importlib import import_module`.
-  CHECK(scanned("import_module('no')\nfrom importlib import import_module as im\nim('yes')\n") ==
-        V{"T 2 from importlib import_module", "T 3 import_module yes"});
+  CHECK(scanned("from importlib import import_module as im\nim('yes')\n") ==
+        V{"T 1 from importlib import_module", "T 2 import_module yes"});
   CHECK(scanned("import importlib as il\nil.import_module('x' 'y')\n") == V{"T 1 import importlib", "T 2 import_module xy"});
   // A literal package resolves the relative name; without one it stays relative.
   CHECK(scanned("import importlib\nimportlib.import_module('..c', 'a.b')\nimportlib.import_module('.d', p)\n") ==
@@ -199,6 +270,44 @@ TEST_CASE("python scanner: __import__ and importlib.import_module with literal n
   CHECK(scanned("def __import__(x): pass\nf = lambda: __import__('lazy')\n") == V{"D 2 __import__ lazy"});
   CHECK(scanned("g(lambda: 1, __import__('now'))\n") == V{"T 1 __import__ now"});
   CHECK(scanned("__import__(f'x{y}')\n__import__(b'x')\n").empty());
+}
+
+TEST_CASE("python scanner: any function named like an import function, on any object, with a literal first argument") {
+  const char* src =
+      "import_helper.import_module('asyncore')\n"
+      "support.import_fresh_module('test.datetimetester', fresh=['_datetime', '_strptime'], blocked=['_pydatetime'])\n"
+      "importlib.util.find_spec('json' '.tool')\n"
+      "runpy.run_module('http.server', run_name='__main__')\n"
+      "builtins.__import__('a.b')\n"
+      "importlib.util.find_spec('.x', 'pkg')\n"
+      "importlib.util.find_spec('..y', package='pkg.sub')\n"
+      "__import__('mod', globals(), {}, [], 1)\n"
+      "__import__('', globals(), fromlist=['m'], level=2)\n"
+      "import_module(\n    'on.next.line')\n";
+  CHECK(scanned(src) == V{"T 1 import_module asyncore", "T 2 import_fresh_module test.datetimetester",
+                          "T 2 import_fresh_module _datetime", "T 2 import_fresh_module _strptime",
+                          "T 3 find_spec json.tool", "T 4 run_module http.server", "T 5 __import__ a.b",
+                          "T 6 find_spec pkg.x", "T 7 find_spec pkg.y", "T 8 __import__ .mod", "T 9 __import__ ..",
+                          "T 10 import_module on.next.line"});
+  auto ev = evidence(src);
+  REQUIRE(ev.size() == 12);
+  CHECK(ev[0] == "import_helper.import_module(\"asyncore\") at line 1");
+  CHECK(ev[2] == "support.import_fresh_module(..., fresh=(\"_datetime\", \"_strptime\")) at line 2");
+  CHECK(ev[8] == "importlib.util.find_spec(\"..y\", \"pkg.sub\") at line 7");
+
+  // Not module names, not literals, not calls.
+  const char* not_followed =
+      "import_module(name_from_elsewhere)\n"
+      "import_module(f'x{y}'); import_module(b'x'); import_module(prefix + 'x'); import_module('x' + suffix)\n"
+      "import_module('a b'); import_module(''); import_module('a..b'); import_module('1a'); run_module('.x')\n"
+      "import_module(name='keyword.first')\n"
+      "def import_module(name): pass\n"
+      "x = obj.import_module\n"
+      "s = \"importlib.import_module('in.a.string')\"\n";
+  CHECK(scanned(not_followed).empty());
+  // Context as for statements.
+  CHECK(scanned("def f():\n    run_module('a')\n    try:\n        find_spec('b')\n    except ImportError:\n        pass\n") ==
+        V{"D 2 run_module a", "O 4 find_spec b"});
 }
 
 TEST_CASE("python scanner: strings and comments hide imports") {
@@ -282,9 +391,11 @@ TEST_CASE("python scanner: TYPE_CHECKING blocks are marked, their else branch is
       "if typing.TYPE_CHECKING:\n"
       "    import c\n"
       "if not TYPE_CHECKING:\n"
-      "    import d\n";
+      "    import d\n"
+      "if __name__ == '__main__':\n"
+      "    runpy.run_module('tool')\n";
   CHECK(scanned(src) == V{"T 1 from typing TYPE_CHECKING", "TT 3 from a B", "T 6 import rt", "TT 8 import c",
-                          "T 10 import d"});
+                          "T 10 import d", "TM 12 run_module tool"});
 }
 
 TEST_CASE("python scanner: relative names resolve as importlib does") {
@@ -321,6 +432,22 @@ TEST_CASE("python scanner: encodings, BOM, NUL") {
   CHECK(scan("s = 'unterminated\nimport a\n").diagnostics.size() == 1);
 }
 
+TEST_CASE("python scanner: every prefix of a source scans without throwing") {
+  // Cut anywhere, something is left open: a bracket, a string, a header, a -m pair, a binding.
+  const std::string src =
+      "import a, b as c\nfrom ..d import (e,\n f)\n"
+      "for m in ('x', 'y'):\n    importlib.import_module(m, package='p')\n"
+      "run([sys.executable, '-Im', 'mod'], [python, '-mglued'])\n"
+      "n: str = 'k'; find_spec(n); __import__('q', g, l, [], 1)\n"
+      "[import_fresh_module(c, fresh=['u']) for c in ['v'] if (w := c)]\n"
+      "for x in ('y',):\n    [find_spec(z) for z, x in ((x, 1),) for y in x]\n"
+      "def f(a=lambda m: import_module(m), *, b=run_module('r')):\n"
+      "    try: import_module('.s', 'pkg')\n"
+      "    except ImportError: pass\n";
+  for (size_t n = 0; n <= src.size(); ++n) CHECK_NOTHROW(scan(src.substr(0, n)));
+  CHECK(scan(src).diagnostics.empty());
+}
+
 TEST_CASE("python scanner: the whole python3.11 stdlib scans without diagnostics") {
   require_debian_python();
   // Test data that CPython itself cannot compile, or in an undeclared encoding on purpose.
@@ -354,23 +481,28 @@ TEST_CASE("python scanner: agrees with CPython's ast on every file of the python
   std::remove(script);
   const nlohmann::json oracle = nlohmann::json::parse(out);
 
-  // Per file, the lines only one side has.
+  // Per file and kind, the lines only one side has.
   std::vector<std::string> ast_only, raison_only;
-  size_t compared = 0;
+  std::map<std::string, size_t> compared;
   for (const auto& [path, kinds] : oracle["files"].items()) {
-    std::set<std::string> ours;
+    std::map<std::string, std::set<std::string>> ours;
     for (const Import& i : scan(slurp(path)).imports)
-      if (i.how == "import" || i.how == "from") ours.insert(describe(i));
+      ours[i.how == "import" || i.how == "from" ? "statements" : "calls"].insert(describe(i));
     const std::string file = std::filesystem::relative(path, kStdlib).string() + ": ";
-    std::set<std::string> theirs(kinds["statements"].begin(), kinds["statements"].end());
-    compared += theirs.size();
-    for (const auto& l : theirs)
-      if (!ours.count(l)) ast_only.push_back(file + l);
-    for (const auto& l : ours)
-      if (!theirs.count(l)) raison_only.push_back(file + l);
+    for (const char* kind : {"statements", "calls"}) {
+      std::set<std::string> theirs(kinds[kind].begin(), kinds[kind].end());
+      compared[kind] += theirs.size();
+      for (const auto& l : theirs)
+        if (!ours[kind].count(l)) ast_only.push_back(file + l);
+      for (const auto& l : ours[kind])
+        if (!theirs.count(l)) raison_only.push_back(file + l);
+    }
+    compared["rejected"] += kinds["rejected"].size();
   }
   MESSAGE(oracle["files"].size() << " files compared (" << oracle["unparsable"].size()
-                                 << " more the ast cannot parse, excluded): " << compared << " import statements");
+                                 << " more the ast cannot parse, excluded): " << compared["statements"]
+                                 << " import statements, " << compared["calls"] << " calls naming a module (and "
+                                 << compared["rejected"] << " literals naming none)");
   CHECK(oracle["files"].size() > 1500);
   CHECK(oracle["unparsable"].size() < 20);
   CHECK(ast_only == std::vector<std::string>{});

@@ -36,6 +36,12 @@ std::optional<std::vector<std::string>> str_display(Toks expr) {
   return values;
 }
 
+std::string display_text(const std::vector<std::string>& values) {
+  std::string s = "(";
+  for (size_t k = 0; k < values.size(); ++k) s += (k ? ", \"" : "\"") + values[k] + "\"";
+  return s + (values.size() == 1 ? ",)" : ")");
+}
+
 std::vector<size_t> matching_brackets(Toks t) {
   std::vector<size_t> match(t.size(), npos), open;
   for (size_t k = 0; k < t.size(); ++k) {

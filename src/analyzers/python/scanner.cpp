@@ -1,10 +1,14 @@
-// Import statements and literal import calls found in the logical lines of a Python file. Blocks are
-// followed by indentation, as the grammar does: a compound statement's header (a line starting with a
-// keyword and ending with a ':' outside brackets and lambdas) opens a block holding the lines indented
-// deeper than it. Only the kinds that change when an import runs matter: def, try (with its handlers
-// looked up ahead), `if TYPE_CHECKING:`, `with suppress(ImportError)`.
+// Import statements and import calls with literal names, found in the logical lines of a Python file.
+// Blocks are followed by indentation, as the grammar does: a compound statement's header (a line
+// starting with a keyword and ending with a ':' outside brackets and lambdas) opens a block holding
+// the lines indented deeper than it. Only the kinds that change when an import runs matter: def, try
+// (with its handlers looked up ahead), `if TYPE_CHECKING:`, `if __name__ == "__main__":`,
+// `with suppress(ImportError)`.
 #include "analyzers/python/scanner.hpp"
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "analyzers/python/source.hpp"
@@ -18,13 +22,49 @@ bool catches_import_error(std::string_view name) {
   return name == "ImportError" || name == "ModuleNotFoundError" || name == "Exception" || name == "BaseException";
 }
 
-bool valid_module_name(std::string_view s) {
-  if (s.empty()) return false;
+// NAME ('.' NAME)*, each NAME an identifier (bytes from 0x80 count as letters: UTF-8 identifiers).
+bool dotted_name(std::string_view s) {
+  bool start = true;
   for (unsigned char c : s) {
-    bool alnum = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-    if (!(alnum || c == '_' || c == '.' || c >= 0x80)) return false;
+    if (c == '.') {
+      if (start) return false;
+      start = true;
+      continue;
+    }
+    bool letter = c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+    if (!letter && !(!start && c >= '0' && c <= '9')) return false;
+    start = false;
   }
-  return true;
+  return !start;
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// The functions whose first argument is a module name, recognised by the name they are called by.
+const std::set<std::string, std::less<>> kImportFunctions = {"__import__", "import_module", "import_fresh_module",
+                                                             "find_spec", "run_module"};
+
+// `name=value` in an argument list (not `name == value`).
+bool is_keyword(Toks arg) {
+  return arg.size() >= 2 && arg[0].kind == Token::Kind::Name && is_op(arg[1], "=") && !(arg.size() > 2 && is_op(arg[2], "="));
+}
+
+// The argument at `position`, or the keyword argument `keyword`.
+std::optional<Toks> argument(const std::vector<Toks>& args, size_t position, std::string_view keyword) {
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (is_keyword(args[k]) && args[k][0].text == keyword) return args[k].subspan(2);
+    if (k == position && !is_keyword(args[k])) return args[k];
+  }
+  return std::nullopt;
+}
+
+// A small non-negative int literal (a level), else 0.
+int small_int(std::optional<Toks> arg) {
+  if (!arg || arg->size() != 1 || arg->front().kind != Token::Kind::Number) return 0;
+  std::string_view digits = arg->front().text;
+  if (digits.size() > 2 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return 0;
+  return std::stoi(std::string(digits));
 }
 
 enum class BlockKind { Def, OptionalTry, TypeChecking, MainGuard, Other };
@@ -33,17 +73,27 @@ struct Block {
   BlockKind kind;
 };
 
+// A call of an import function: the import it makes, once the literal name is read.
+struct Use {
+  Import site;                         // context, flags, line and how, computed where the call is
+  std::optional<std::string> package;  // import_module(name, package) and find_spec's, as a literal
+  int level = 0;                       // __import__(name, globals, locals, fromlist, level)
+};
+
 class Scanner {
  public:
   Scanner(const std::vector<LogicalLine>& lines, ScanResult& out) : lines_(lines), out_(out) {}
 
   void run() {
-    for (size_t i = 0; i < lines_.size(); ++i) logical_line(i);
+    find_aliases();
+    for (line_ = 0; line_ < lines_.size(); ++line_) logical_line();
   }
 
  private:
-  void logical_line(size_t i) {
-    const LogicalLine& line = lines_[i];
+  // ---- blocks -------------------------------------------------------------------------------------
+
+  void logical_line() {
+    const LogicalLine& line = lines_[line_];
     while (!stack_.empty() && stack_.back().indent >= line.indent) stack_.pop_back();
     Toks t(line.tokens);
     size_t kw = header_keyword(t);
@@ -53,8 +103,8 @@ class Scanner {
       return;
     }
     // The header itself (conditions, decorators' targets, default values) runs in the outer block.
-    calls(t.subspan(kw + 1, colon - kw - 1));
-    stack_.push_back({line.indent, classify(t, kw, colon, i)});
+    expression(t.subspan(kw + 1, colon - kw - 1));
+    stack_.push_back({line.indent, classify(t, kw, colon)});
     if (colon + 1 < t.size()) {
       statements(t.subspan(colon + 1));
       stack_.pop_back();
@@ -81,10 +131,10 @@ class Scanner {
     return npos;
   }
 
-  BlockKind classify(Toks t, size_t kw, size_t colon, size_t line_index) const {
+  BlockKind classify(Toks t, size_t kw, size_t colon) const {
     std::string_view k = t[kw].text;
     if (k == "def") return BlockKind::Def;
-    if (k == "try") return try_tolerates_import_error(line_index) ? BlockKind::OptionalTry : BlockKind::Other;
+    if (k == "try") return try_tolerates_import_error() ? BlockKind::OptionalTry : BlockKind::Other;
     if (k == "if" || k == "elif") {
       // `if TYPE_CHECKING:` or `if <name>.<...>.TYPE_CHECKING:`
       Toks cond = t.subspan(kw + 1, colon - kw - 1);
@@ -113,9 +163,9 @@ class Scanner {
   }
 
   // The handlers of a try are the `except` lines at its indentation that follow its body.
-  bool try_tolerates_import_error(size_t i) const {
-    const int indent = lines_[i].indent;
-    for (size_t j = i + 1; j < lines_.size(); ++j) {
+  bool try_tolerates_import_error() const {
+    const int indent = lines_[line_].indent;
+    for (size_t j = line_ + 1; j < lines_.size(); ++j) {
       const LogicalLine& l = lines_[j];
       if (l.indent > indent) continue;
       if (l.indent < indent) break;
@@ -131,23 +181,26 @@ class Scanner {
     return false;
   }
 
-  Import::Context context(bool in_lambda) const {
-    if (in_lambda) return Import::Context::Delayed;
-    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-      if (it->kind == BlockKind::Def) return Import::Context::Delayed;
-      if (it->kind == BlockKind::OptionalTry) return Import::Context::Optional;
+  // An import made here, with its context and flags; the caller fills in what and how.
+  Import situated(int line, bool in_lambda) const {
+    Import imp;
+    imp.line = line;
+    imp.context = Import::Context::TopLevel;
+    if (in_lambda) imp.context = Import::Context::Delayed;
+    for (auto it = stack_.rbegin(); !in_lambda && it != stack_.rend(); ++it) {
+      if (it->kind == BlockKind::Def || it->kind == BlockKind::OptionalTry) {
+        imp.context = it->kind == BlockKind::Def ? Import::Context::Delayed : Import::Context::Optional;
+        break;
+      }
     }
-    return Import::Context::TopLevel;
-  }
-
-  void add(Import imp, bool in_lambda) {
-    imp.context = context(in_lambda);
     for (const auto& b : stack_) {
       imp.type_checking |= b.kind == BlockKind::TypeChecking;
       imp.main_guard |= b.kind == BlockKind::MainGuard;
     }
-    out_.imports.push_back(std::move(imp));
+    return imp;
   }
+
+  // ---- statements ---------------------------------------------------------------------------------
 
   void statements(Toks t) {
     size_t start = 0;
@@ -158,7 +211,7 @@ class Scanner {
       if (s.empty()) continue;
       if (is_name(s[0], "import")) import_statement(s);
       else if (is_name(s[0], "from")) from_statement(s);
-      else calls(s);
+      else expression(s);
     }
   }
 
@@ -178,14 +231,12 @@ class Scanner {
     for (;;) {
       std::string module = dotted(t, k);
       if (module.empty()) return;
-      std::string bound = module.substr(0, module.find('.'));
-      if (k + 1 < t.size() && is_name(t[k], "as")) {
-        bound = std::string(t[k + 1].text);
-        k += 2;
-      }
-      if (module == "importlib" || (module.starts_with("importlib.") && bound == "importlib"))
-        importlib_names_.insert(bound);
-      add({module, 0, {}, t[0].line, {}, false, "import"}, false);
+      if (k + 1 < t.size() && is_name(t[k], "as")) k += 2;
+      Import imp = situated(t[0].line, false);
+      imp.module = module;
+      imp.how = "import";
+      imp.evidence = "import " + module + " at line " + std::to_string(imp.line);
+      out_.imports.push_back(std::move(imp));
       if (k < t.size() && is_op(t[k], ",")) ++k;
       else return;
     }
@@ -203,40 +254,54 @@ class Scanner {
     if (star) names.emplace_back("*");
     if (k < t.size() && is_op(t[k], "(")) ++k;
     while (!star && k < t.size() && t[k].kind == Token::Kind::Name) {
-      std::string name(t[k++].text);
-      std::string bound = name;
-      if (k + 1 < t.size() && is_name(t[k], "as")) {
-        bound = std::string(t[k + 1].text);
-        k += 2;
-      }
-      if (level == 0 && module == "importlib" && name == "import_module") import_module_names_.insert(bound);
-      names.push_back(std::move(name));
+      names.emplace_back(t[k++].text);
+      if (k + 1 < t.size() && is_name(t[k], "as")) k += 2;
       if (k < t.size() && is_op(t[k], ",")) ++k;
       else break;
     }
     if (names.empty()) return;
-    add({module, level, std::move(names), t[0].line, {}, false, "from"}, false);
+    Import imp = situated(t[0].line, false);
+    imp.module = module;
+    imp.level = level;
+    imp.how = "from";
+    imp.evidence = "from " + std::string(static_cast<size_t>(level), '.') + module + " import ";
+    for (size_t n = 0; n < names.size(); ++n) imp.evidence += (n ? ", " : "") + names[n];
+    imp.evidence += " at line " + std::to_string(imp.line);
+    imp.names = std::move(names);
+    out_.imports.push_back(std::move(imp));
   }
 
-  // Literal string arguments at t[k]: adjacent literals concatenate; f-strings and bytes do not count.
-  static bool literal(Toks t, size_t& k, std::string& value) {
-    size_t start = k;
-    value.clear();
-    for (; k < t.size() && t[k].kind == Token::Kind::String; ++k) {
-      std::string prefix = string_prefix(t[k].text);
-      if (prefix.find_first_of("fb") != std::string::npos) return false;
-      value += string_body(t[k].text);
+  // `from m import import_module as im`, anywhere in the file: im(...) is import_module(...).
+  void find_aliases() {
+    for (const LogicalLine& l : lines_) {
+      Toks t(l.tokens);
+      for (size_t k = 1; is_name(t[0], "from") && k + 2 < t.size(); ++k)
+        if (kImportFunctions.count(t[k].text) && is_name(t[k + 1], "as") && t[k + 2].kind == Token::Kind::Name)
+          aliases_[std::string(t[k + 2].text)] = std::string(t[k].text);
     }
-    return k > start && k < t.size() && (is_op(t[k], ")") || is_op(t[k], ","));
   }
 
-  // __import__('x') and import_module('x'[, 'pkg']) anywhere in an expression.
-  void calls(Toks t) {
+  // ---- import calls ------------------------------------------------------------------------------
+
+  // Import calls anywhere in an expression (or in a header's expressions).
+  void expression(Toks t) {
+    if (t.empty()) return;
+    const std::vector<size_t> match = matching_brackets(t);
+    const std::vector<bool> in_lambda = lambda_bodies(t);
+    for (size_t k = 0; k < t.size(); ++k) {
+      const bool called = k + 1 < t.size() && is_op(t[k + 1], "(") && !(k > 0 && is_name(t[k - 1], "def"));
+      if (t[k].kind == Token::Kind::Name && called) call(t, k, match, in_lambda);
+    }
+  }
+
+  // For each token, whether it sits in the body of a lambda (a scope of its own, run when called).
+  static std::vector<bool> lambda_bodies(Toks t) {
     struct Lambda {
       int depth;
       bool body;
     };
     std::vector<Lambda> lambdas;
+    std::vector<bool> in_body(t.size(), false);
     int depth = 0;
     for (size_t k = 0; k < t.size(); ++k) {
       const Token& tok = t[k];
@@ -252,52 +317,81 @@ class Scanner {
       } else if (is_op(tok, ",")) {
         while (!lambdas.empty() && lambdas.back().depth == depth && lambdas.back().body) lambdas.pop_back();
       }
-      if (tok.kind != Token::Kind::Name || k + 1 >= t.size() || !is_op(t[k + 1], "(")) continue;
-      bool attribute = k > 0 && is_op(t[k - 1], ".");
-      if (k > 0 && is_name(t[k - 1], "def")) continue;
-      bool in_lambda = false;
-      for (const auto& l : lambdas) in_lambda |= l.body;
-      size_t arg = k + 2;
-      std::string name;
-      if (tok.text == "__import__") {
-        if (literal(t, arg, name) && valid_module_name(name) && name[0] != '.')
-          add({name, 0, {}, tok.line, {}, false, "__import__"}, in_lambda);
-        continue;
-      }
-      bool via_module = attribute && tok.text == "import_module" && k >= 2 &&
-                        t[k - 2].kind == Token::Kind::Name && importlib_names_.count(std::string(t[k - 2].text));
-      bool via_alias = !attribute && import_module_names_.count(std::string(tok.text));
-      if ((!via_module && !via_alias) || !literal(t, arg, name) || !valid_module_name(name)) continue;
-      import_module_call(t, arg, name, tok.line, in_lambda);
+      for (const auto& l : lambdas) in_body[k] = in_body[k] || l.body;
+    }
+    return in_body;
+  }
+
+  // A call of one of kImportFunctions, or of an alias of one, at t[k].
+  void call(Toks t, size_t k, const std::vector<size_t>& match, const std::vector<bool>& in_lambda) {
+    std::string how;
+    if (auto alias = aliases_.find(t[k].text); alias != aliases_.end()) how = alias->second;
+    else if (kImportFunctions.count(t[k].text)) how = t[k].text;
+    else return;
+    const size_t open = k + 1;
+    std::vector<Toks> args = split_commas(t.subspan(open + 1, match[open] - open - 1));
+    std::string callee(t[k].text);
+    for (size_t j = k; j >= 2 && is_op(t[j - 1], ".") && t[j - 2].kind == Token::Kind::Name; j -= 2)
+      callee = std::string(t[j - 2].text) + "." + callee;
+    Use use{situated(t[k].line, in_lambda[k]), std::nullopt, 0};
+    use.site.how = how;
+    if (how == "import_module" || how == "find_spec") {
+      if (auto package = argument(args, 1, "package")) use.package = str_value(*package);
+    } else if (how == "__import__") {
+      use.level = small_int(argument(args, 4, "level"));
+    }
+    const std::string extra =
+        (use.package ? ", " + quoted(*use.package) : "") + (use.level ? ", level=" + std::to_string(use.level) : "");
+    const std::string at = " at line " + std::to_string(use.site.line);
+    if (!args.empty() && !is_keyword(args[0]))
+      if (auto name = str_value(args[0])) literal_import(use, *name, callee + "(" + quoted(*name) + extra + ")" + at);
+    // import_fresh_module(name, fresh=[...]): the fresh modules are imported anew with it.
+    if (how == "import_fresh_module") {
+      auto fresh = argument(args, npos, "fresh");
+      auto values = fresh ? str_display(*fresh) : std::nullopt;
+      for (const std::string& v : values.value_or(std::vector<std::string>{}))
+        literal_import(use, v, callee + "(..., fresh=" + display_text(*values) + ")" + at);
     }
   }
 
-  void import_module_call(Toks t, size_t arg, const std::string& name, int line, bool in_lambda) {
-    int level = 0;
-    while (static_cast<size_t>(level) < name.size() && name[level] == '.') ++level;
-    std::string rest = name.substr(static_cast<size_t>(level));
-    std::string package;
-    if (level > 0 && is_op(t[arg], ",")) {
-      ++arg;
-      if (literal(t, arg, package) && valid_module_name(package)) {
+  // The import a literal name makes at `use`, if it is a module name there.
+  void literal_import(const Use& use, const std::string& value, std::string evidence) {
+    const std::string& how = use.site.how;
+    size_t dots = value.find_first_not_of('.');
+    if (dots == std::string::npos) dots = value.size();
+    std::string module = value.substr(dots);
+    int level = static_cast<int>(dots);
+    if (how == "import_module" || how == "find_spec") {
+      if (!(module.empty() ? level > 0 : dotted_name(module))) return;
+      // A literal package resolves a relative name here, as importlib does.
+      if (level > 0 && use.package && dotted_name(*use.package)) {
         try {
-          rest = resolve_relative(package, true, level, rest);
+          module = resolve_relative(*use.package, true, level, module);
           level = 0;
         } catch (const Error& e) {
-          out_.diagnostics.push_back("line " + std::to_string(line) + ": import_module('" + name + "', '" +
-                                     package + "'): " + e.what());
+          out_.diagnostics.push_back("line " + std::to_string(use.site.line) + ": " + how + "('" + value + "', '" +
+                                     *use.package + "'): " + e.what());
           return;
         }
       }
+    } else if (how == "__import__") {
+      if (level > 0 || (module.empty() ? use.level == 0 : !dotted_name(module))) return;
+      level = use.level;
+    } else if (level > 0 || !dotted_name(module)) {
+      return;
     }
-    add({rest, level, {}, line, {}, false, "import_module"}, in_lambda);
+    Import imp = use.site;
+    imp.module = std::move(module);
+    imp.level = level;
+    imp.evidence = std::move(evidence);
+    out_.imports.push_back(std::move(imp));
   }
 
   const std::vector<LogicalLine>& lines_;
   ScanResult& out_;
+  size_t line_ = 0;  // the logical line being read
   std::vector<Block> stack_;
-  std::set<std::string> importlib_names_{"importlib"};  // names bound to the importlib module
-  std::set<std::string> import_module_names_;           // names bound to importlib.import_module
+  std::map<std::string, std::string, std::less<>> aliases_;  // local name -> one of kImportFunctions
 };
 
 }  // namespace

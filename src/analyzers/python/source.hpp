@@ -58,6 +58,9 @@ std::optional<std::string> str_value(Toks expr);
 // bare `"a", "b"`; nullopt for anything else (a lone "a" is a string, not a display).
 std::optional<std::vector<std::string>> str_display(Toks expr);
 
+// Those strings as Python prints a tuple, `("a", "b")`, for evidence.
+std::string display_text(const std::vector<std::string>& values);
+
 // For each token, the index of the bracket that closes it when it opens one (t.size() when the
 // file ends first), npos otherwise.
 std::vector<size_t> matching_brackets(Toks t);
