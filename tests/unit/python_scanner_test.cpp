@@ -1,6 +1,6 @@
 // The Python import scanner: each rule on tricky sources written here, and CPython's own ast module
 // as the oracle over every .py file of this machine's Debian python3.11 stdlib (its test suite
-// included): the same import statements and import calls found, in the same contexts.
+// included): the same import statements, import calls and `-m NAME` found, in the same contexts.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -92,20 +92,21 @@ void require_debian_python() {
 }
 
 // The oracle: for every .py under argv[1], what CPython's ast finds, as JSON: {"unparsable": {path:
-// error}, "files": {path: {"statements", "calls", "rejected"}}}, each a list of lines in
+// error}, "files": {path: {"statements", "calls", "rejected", "dash_m"}}}, each a list of lines in
 // describe()'s format. "calls" are calls of the import functions (by name, on any object, or by an
 // alias) whose first argument is a str constant naming a module (relative names resolved with a
 // constant package, by importlib itself), plus import_fresh_module's fresh=[...] names; "rejected"
-// the str constants that name no module. The contexts are raison's documented ones, computed on the
-// tree.
+// the str constants that name no module; "dash_m" the `-m NAME` items of lists, tuples and call
+// arguments. The contexts are raison's documented ones, computed on the tree.
 const char* const kOracle = R"PY(
 import ast, importlib.util, json, os, re, sys
 
 ROOT = sys.argv[1]
 FUNCTIONS = {'__import__', 'import_module', 'import_fresh_module', 'find_spec', 'run_module'}
 CATCH = {'ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException'}
-# Files without these bytes hold no call to find: only their statements are walked.
-DATA = re.compile(rb'import_module|import_fresh_module|find_spec|run_module|__import__')
+FLAGS = set('bBdEiIOPqRsStuvx')
+# Files without these bytes hold no call or -m to find: only their statements are walked.
+DATA = re.compile(rb'import_module|import_fresh_module|find_spec|run_module|__import__|[\'"]-[bBdEiIOPqRsStuvx]*m')
 BLOCKS = {'body', 'orelse', 'finalbody', 'handlers', 'cases'}
 
 def names(e):
@@ -140,6 +141,16 @@ def main_guard(test):
 def module_name(s):
     return all(p.isidentifier() for p in s.split('.'))
 
+def python_named(node, elts):
+    if isinstance(node, ast.Call) and 'python' in (func_name(node.func) or ''):
+        return True
+    for e in elts:
+        if func_name(e) == 'executable' and isinstance(e, (ast.Name, ast.Attribute)):
+            return True
+        if is_str(e) and e.value.rsplit('/', 1)[-1].startswith('python'):
+            return True
+    return False
+
 # Where the `body` of `node` runs: D(elayed) in a def or lambda, O(ptional) in a try tolerating
 # ImportError or `with suppress(ImportError)`, then T(YPE_CHECKING) and M(ain guard) marks.
 def body_where(node, kind, where):
@@ -163,7 +174,7 @@ LEAVES = {ast.Name, ast.Constant, ast.alias, ast.arg}
 def scan(tree, expressions):
     aliases = {}  # `from m import import_module as im`, anywhere in the file
     calls = []
-    out = {'statements': [], 'calls': [], 'rejected': []}
+    out = {'statements': [], 'calls': [], 'rejected': [], 'dash_m': []}
     stack = [(tree, 'T')]
     while stack:
         node, where = stack.pop()
@@ -176,6 +187,8 @@ def scan(tree, expressions):
             aliases.update((a.asname, a.name) for a in node.names if a.name in FUNCTIONS and a.asname)
         elif kind is ast.Call:
             calls.append((node, where))
+        if kind in (ast.List, ast.Tuple, ast.Call):
+            dash_m(node, where, out)
         inner = body_where(node, kind, where)
         for field in node._fields if expressions else BLOCKS.intersection(node._fields):
             if field == 'ctx':
@@ -225,6 +238,25 @@ def call(node, where, aliases, out):
     else:
         valid = valid and level == 0
     (out['calls'] if valid else out['rejected']).append(f'{where} {line} {how} {"." * level}{rest}')
+
+def dash_m(node, where, out):
+    elts = node.args if isinstance(node, ast.Call) else node.elts
+    python = python_named(node, elts)
+    for i, e in enumerate(elts):
+        if not is_str(e) or len(e.value) < 2 or e.value[0] != '-':
+            continue
+        v = e.value
+        m = 1
+        while m < len(v) and v[m] in FLAGS:
+            m += 1
+        if m == len(v) or v[m] != 'm':
+            continue
+        if m + 1 < len(v):
+            module = v[m + 1:] if python else None
+        else:
+            module = elts[i + 1].value if i + 1 < len(elts) and is_str(elts[i + 1]) else None
+        if module is not None and module_name(module):
+            out['dash_m'].append(f'{where} {e.lineno} -m {module}')
 
 result = {'unparsable': {}, 'files': {}}
 for directory, dirs, files in os.walk(ROOT):
@@ -310,6 +342,45 @@ TEST_CASE("python scanner: any function named like an import function, on any ob
         V{"D 2 run_module a", "O 4 find_spec b"});
 }
 
+TEST_CASE("python scanner: -m NAME as items of a list, a tuple or an argument list") {
+  const char* src =
+      "subprocess.run([sys.executable, '-m', 'json.tool'])\n"
+      "assert_python_ok('-m',\n"
+      "                 'timeit', '-n', '1')\n"
+      "cmd = ('-Im', 'test.regrtest')\n"
+      "spawn_python('-sm', 'pkg.__main__')\n"
+      "p = Popen([sys.executable, '-mquopri', '-d'])\n"
+      "assert_python_failure('-Imscript_pkg')\n"
+      "args = sys.executable, '-m', 'bare.tuple'\n"
+      "def worker():\n"
+      "    return python, '-E', '-m', 'test.libregrtest.worker'\n";
+  CHECK(scanned(src) == V{"T 1 -m json.tool", "T 2 -m timeit", "T 4 -m test.regrtest", "T 5 -m pkg.__main__",
+                          "T 6 -m quopri", "T 7 -m script_pkg", "T 8 -m bare.tuple", "D 10 -m test.libregrtest.worker"});
+  auto ev = evidence(src);
+  REQUIRE(ev.size() == 8);
+  CHECK(ev[0] == "\"-m json.tool\" at line 1");
+  CHECK(ev[2] == "\"-Im test.regrtest\" at line 4");
+  CHECK(ev[4] == "\"-mquopri\" at line 6");
+
+  const char* not_followed =
+      // A "-m" inside a longer string is not an argument list, shell command lines included.
+      "print('use -m json.tool')\n"
+      "subprocess.run('python3 -m json.tool', shell=True)\n"
+      "subprocess.run(['sh', '-c', 'python3 -m json.tool'])\n"
+      // "-m" last, or followed by no module name.
+      "run(['-m'])\nrun('-m')\nrun([sys.executable, '-m', '--help'])\nparser.add_argument('-m', '--months')\n"
+      // Followed by an expression that is neither a literal nor a bound name.
+      "run([sys.executable, '-m', self.module]); run([sys.executable, '-m', name + '.sub'])\n"
+      "run([sys.executable, '-m', unbound_name])\n"
+      // Glued names without a Python interpreter in sight: other programs' options.
+      "spawn(['mt.exe', '-nologo', '-manifest', f]); run(['gcc', '-dumpmachine']); t = ('-maskdata', '')\n"
+      // A set has no order, a dict pairs keys with values.
+      "s = {'-m', 'x'}; d = {'-m': 'y'}\n"
+      // Options that take an argument, or stop CPython before it runs anything, do not combine with m.
+      "run([sys.executable, '-Xm', 'z']); run([sys.executable, '-hm', 'z']); run([sys.executable, '-cm', 'z'])\n";
+  CHECK(scanned(not_followed).empty());
+}
+
 TEST_CASE("python scanner: strings and comments hide imports") {
   const char* src =
       "# import commented\n"
@@ -393,9 +464,9 @@ TEST_CASE("python scanner: TYPE_CHECKING blocks are marked, their else branch is
       "if not TYPE_CHECKING:\n"
       "    import d\n"
       "if __name__ == '__main__':\n"
-      "    runpy.run_module('tool')\n";
+      "    subprocess.run([sys.executable, '-m', 'tool'])\n";
   CHECK(scanned(src) == V{"T 1 from typing TYPE_CHECKING", "TT 3 from a B", "T 6 import rt", "TT 8 import c",
-                          "T 10 import d", "TM 12 run_module tool"});
+                          "T 10 import d", "TM 12 -m tool"});
 }
 
 TEST_CASE("python scanner: relative names resolve as importlib does") {
@@ -486,10 +557,13 @@ TEST_CASE("python scanner: agrees with CPython's ast on every file of the python
   std::map<std::string, size_t> compared;
   for (const auto& [path, kinds] : oracle["files"].items()) {
     std::map<std::string, std::set<std::string>> ours;
-    for (const Import& i : scan(slurp(path)).imports)
-      ours[i.how == "import" || i.how == "from" ? "statements" : "calls"].insert(describe(i));
+    for (const Import& i : scan(slurp(path)).imports) {
+      if (i.how == "import" || i.how == "from") ours["statements"].insert(describe(i));
+      else if (i.how == "-m") ours["dash_m"].insert(describe(i));
+      else ours["calls"].insert(describe(i));
+    }
     const std::string file = std::filesystem::relative(path, kStdlib).string() + ": ";
-    for (const char* kind : {"statements", "calls"}) {
+    for (const char* kind : {"statements", "calls", "dash_m"}) {
       std::set<std::string> theirs(kinds[kind].begin(), kinds[kind].end());
       compared[kind] += theirs.size();
       for (const auto& l : theirs)
@@ -502,7 +576,8 @@ TEST_CASE("python scanner: agrees with CPython's ast on every file of the python
   MESSAGE(oracle["files"].size() << " files compared (" << oracle["unparsable"].size()
                                  << " more the ast cannot parse, excluded): " << compared["statements"]
                                  << " import statements, " << compared["calls"] << " calls naming a module (and "
-                                 << compared["rejected"] << " literals naming none)");
+                                 << compared["rejected"] << " literals naming none), " << compared["dash_m"]
+                                 << " -m NAME");
   CHECK(oracle["files"].size() > 1500);
   CHECK(oracle["unparsable"].size() < 20);
   CHECK(ast_only == std::vector<std::string>{});

@@ -72,4 +72,33 @@ std::vector<Toks> split_commas(Toks t) {
   return out;
 }
 
+Assignment assignment_parts(Toks s) {
+  Assignment a;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t k = 0; k < s.size(); ++k) {
+    if (opens(s[k])) ++depth;
+    else if (closes(s[k])) --depth;
+    if (depth != 0) continue;
+    if (is_name(s[k], "lambda")) break;  // its defaults are not assignments
+    if (!is_op(s[k], "=")) continue;
+    // The tokenizer gives one-character operators: `==` is two '=', `+=` is '+' then '='.
+    if ((k > 0 && is_op(s[k - 1], "=")) || (k + 1 < s.size() && is_op(s[k + 1], "="))) continue;
+    const bool after_op = k > 0 && s[k - 1].kind == Token::Kind::Op && s[k - 1].text.size() == 1 &&
+                          std::string_view("+-*/%&|^@<>!").find(s[k - 1].text[0]) != std::string_view::npos;
+    if (after_op) {
+      // `x += v` (or a comparison such as `x <= v`, taken the same way: it binds nothing anyway).
+      size_t op = k - 1;
+      while (op > start && s[op - 1].kind == Token::Kind::Op && s[op - 1].text == s[k - 1].text) --op;  // **=, //=
+      a.parts = {s.subspan(start, op - start), s.subspan(k + 1)};
+      a.augmented = true;
+      return a;
+    }
+    a.parts.push_back(s.subspan(start, k - start));
+    start = k + 1;
+  }
+  a.parts.push_back(s.subspan(std::min(start, s.size())));
+  return a;
+}
+
 }  // namespace raison::python

@@ -1,4 +1,5 @@
-// Import statements and import calls with literal names, found in the logical lines of a Python file.
+// Import statements and module names given as data (import calls, `-m NAME`) with literal names,
+// found in the logical lines of a Python file.
 // Blocks are followed by indentation, as the grammar does: a compound statement's header (a line
 // starting with a keyword and ending with a ':' outside brackets and lambdas) opens a block holding
 // the lines indented deeper than it. Only the kinds that change when an import runs matter: def, try
@@ -44,6 +45,10 @@ std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 const std::set<std::string, std::less<>> kImportFunctions = {"__import__", "import_module", "import_fresh_module",
                                                              "find_spec", "run_module"};
 
+// CPython's short options that take no argument and still run the module (Python/getopt.c, less
+// 'c', 'h', 'V', '?', 'W', 'X'): they may share the word before an 'm', as in `-Im json.tool`.
+constexpr std::string_view kFlagsBeforeM = "bBdEiIOPqRsStuvx";
+
 // `name=value` in an argument list (not `name == value`).
 bool is_keyword(Toks arg) {
   return arg.size() >= 2 && arg[0].kind == Token::Kind::Name && is_op(arg[1], "=") && !(arg.size() > 2 && is_op(arg[2], "="));
@@ -67,15 +72,23 @@ int small_int(std::optional<Toks> arg) {
   return std::stoi(std::string(digits));
 }
 
+// An element that names a Python interpreter: sys.executable (any X.executable) or a literal whose
+// last path component starts with "python".
+bool names_python(Toks e) {
+  if (is_name(e.back(), "executable") && (e.size() == 1 || is_op(e[e.size() - 2], "."))) return true;
+  auto v = str_value(e);
+  return v && v->substr(v->rfind('/') + 1).starts_with("python");
+}
+
 enum class BlockKind { Def, OptionalTry, TypeChecking, MainGuard, Other };
 struct Block {
   int indent;
   BlockKind kind;
 };
 
-// A call of an import function: the import it makes, once the literal name is read.
+// A place where a module name given as data is used: the import it makes, once the name is read.
 struct Use {
-  Import site;                         // context, flags, line and how, computed where the call is
+  Import site;                         // context, flags, line and how, computed where the use is
   std::optional<std::string> package;  // import_module(name, package) and find_spec's, as a literal
   int level = 0;                       // __import__(name, globals, locals, fromlist, level)
 };
@@ -281,14 +294,27 @@ class Scanner {
     }
   }
 
-  // ---- import calls ------------------------------------------------------------------------------
+  // ---- module names given as data -----------------------------------------------------------------
 
-  // Import calls anywhere in an expression (or in a header's expressions).
+  // Import calls and `-m NAME` anywhere in an expression (or in a header's expressions).
   void expression(Toks t) {
     if (t.empty()) return;
     const std::vector<size_t> match = matching_brackets(t);
     const std::vector<bool> in_lambda = lambda_bodies(t);
+    // A tuple without brackets: `args = sys.executable, "-m", "json.tool"`, `return "-m", name`.
+    for (Toks part : assignment_parts(t).parts) {
+      if (!part.empty() && (is_name(part[0], "return") || is_name(part[0], "yield"))) part = part.subspan(1);
+      std::vector<Toks> items = split_commas(part);
+      if (items.size() > 1) dash_m(t, items, false, in_lambda);
+    }
     for (size_t k = 0; k < t.size(); ++k) {
+      if (is_op(t[k], "(") || is_op(t[k], "[")) {
+        // Within a call's arguments, a function named *python* (test.support's assert_python_ok)
+        // says that they are a Python command line.
+        bool python = is_op(t[k], "(") && k > 0 && t[k - 1].kind == Token::Kind::Name &&
+                      t[k - 1].text.find("python") != std::string_view::npos;
+        dash_m(t, split_commas(t.subspan(k + 1, match[k] - k - 1)), python, in_lambda);
+      }
       const bool called = k + 1 < t.size() && is_op(t[k + 1], "(") && !(k > 0 && is_name(t[k - 1], "def"));
       if (t[k].kind == Token::Kind::Name && called) call(t, k, match, in_lambda);
     }
@@ -320,6 +346,31 @@ class Scanner {
       for (const auto& l : lambdas) in_body[k] = in_body[k] || l.body;
     }
     return in_body;
+  }
+
+  // `-m NAME` among the items (subspans of t) of a list, a tuple, a subscript or an argument list:
+  // "-m" (or "-Im", no-argument options before the m) then a literal;
+  // "-mNAME" in one literal only beside something naming Python (sys.executable, "python3", or
+  // `python` already true), because other programs' options look the same ("-manifest", gcc's
+  // "-dumpmachine").
+  void dash_m(Toks t, const std::vector<Toks>& items, bool python, const std::vector<bool>& in_lambda) {
+    for (Toks item : items) python = python || names_python(item);
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto v = str_value(items[i]);
+      if (!v || v->size() < 2 || (*v)[0] != '-') continue;
+      size_t m = 1;
+      while (m < v->size() && kFlagsBeforeM.find((*v)[m]) != std::string_view::npos) ++m;
+      if (m == v->size() || (*v)[m] != 'm') continue;
+      const size_t first = static_cast<size_t>(&items[i][0] - t.data());
+      Use use{situated(items[i][0].line, in_lambda[first]), std::nullopt, 0};
+      use.site.how = "-m";
+      if (m + 1 < v->size()) {
+        if (python) literal_import(use, v->substr(m + 1), quoted(*v) + " at line " + std::to_string(use.site.line));
+      } else if (i + 1 < items.size()) {
+        if (auto name = str_value(items[i + 1]))
+          literal_import(use, *name, quoted(*v + " " + *name) + " at line " + std::to_string(use.site.line));
+      }
+    }
   }
 
   // A call of one of kImportFunctions, or of an alias of one, at t[k].

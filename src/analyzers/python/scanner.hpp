@@ -1,5 +1,6 @@
 // Finds, statically, every import a Python source file can execute: import and from-import
-// statements, and calls of the import functions with literal module names. Each import says where it sits
+// statements, and module names given as data where the evidence is literal (calls of the import
+// functions, `-m NAME` command lines). Each import says where it sits
 // (module level, inside a function, under a try that tolerates its failure, under
 // `if TYPE_CHECKING:`), because whether a missing module breaks the program depends on it, and the
 // evidence that names it.
@@ -26,20 +27,21 @@ struct Import {
                                    // for `from . import x`
   int level = 0;                   // leading dots of a relative import
   std::vector<std::string> names;  // from-import names as written (each may be a submodule), or "*"
-  int line = 0;                    // physical line of the `import`/`from` keyword or of the called
-                                   // function's name
+  int line = 0;                    // physical line of the `import`/`from` keyword, of the called
+                                   // function's name, or of the "-m" literal
   Context context = Context::TopLevel;
   // Inside `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (any `X.TYPE_CHECKING`): never executed at
   // run time, so the analyzer does not follow these imports (its `else:` branch is followed).
   bool type_checking = false;
-  // What makes the import: a statement, "import" or "from"; or a call of a function by that name,
-  // "__import__", "import_module", "import_fresh_module", "find_spec", "run_module".
+  // What makes the import: a statement, "import" or "from"; a call of a function by that name,
+  // "__import__", "import_module", "import_fresh_module", "find_spec", "run_module"; or "-m", a Python
+  // command line naming a module to run (it runs in another process, from the same root).
   std::string how;
   // Inside `if __name__ == "__main__":`: runs only when the file is the program itself, not when it
   // is imported.
   bool main_guard = false;
   // The source text that names the module, and where: `import a.b at line 3`,
-  // `import_helper.import_module("asyncore") at line 12`.
+  // `import_helper.import_module("asyncore") at line 12`, `"-m json.tool" at line 45`.
   std::string evidence;
 };
 
@@ -63,6 +65,16 @@ struct ScanResult {
 //   resolved here (level 0); without one they stay relative. __import__('x', g, l, f, 1) and
 //   level=1 give a relative import. The literal elements of import_fresh_module's `fresh=[...]` are
 //   imported too (its `blocked=` ones are not).
+// - `-m NAME` as two items of a list or tuple display (bracketed or not: `args = sys.executable,
+//   "-m", "json.tool"`), a subscript or a call's argument list: "-m", "json.tool" (options without
+//   an argument may share the "-m" word, as CPython's getopt allows: "-Im", "-sm"). One literal
+//   "-mjson.tool" counts only when the same items name a Python interpreter (sys.executable,
+//   "python3...", or the call of a function whose name holds "python", like assert_python_ok),
+//   since other programs' options look alike ("-manifest", gcc's "-dumpmachine"). A "-m" inside a
+//   longer string is not an argument list and never counts: print("use -m json.tool") and
+//   subprocess.run("python3 -m json.tool", shell=True) give nothing (a shell would have to split
+//   them). A "-m" among another program's arguments (regrtest's `-m PATTERN`) counts all the
+//   same: a false import, of a module that is usually nowhere in the root.
 // Expressions inside f-string replacement fields are not scanned.
 ScanResult scan(std::string_view source);
 

@@ -68,4 +68,12 @@ std::vector<size_t> matching_brackets(Toks t);
 // The items of `t` separated by commas outside brackets (a trailing comma makes no empty item).
 std::vector<Toks> split_commas(Toks t);
 
+// A simple statement cut at its assignment '='s (outside brackets, before any lambda): the targets,
+// then the value; one part when it assigns nothing. `augmented` for `x += v` (parts: x, v).
+struct Assignment {
+  std::vector<Toks> parts;
+  bool augmented = false;
+};
+Assignment assignment_parts(Toks s);
+
 }  // namespace raison::python
