@@ -1,10 +1,9 @@
-// Import statements and module names given as data (import calls, `-m NAME`) with literal names,
-// found in the logical lines of a Python file.
+// Import statements and module names given as data, found in the logical lines of a Python file.
 // Blocks are followed by indentation, as the grammar does: a compound statement's header (a line
 // starting with a keyword and ending with a ':' outside brackets and lambdas) opens a block holding
-// the lines indented deeper than it. Only the kinds that change when an import runs matter: def, try
-// (with its handlers looked up ahead), `if TYPE_CHECKING:`, `if __name__ == "__main__":`,
-// `with suppress(ImportError)`.
+// the lines indented deeper than it. Only the kinds that change when an import runs, or where a name
+// lives, matter: def, class, try (with its handlers looked up ahead), `if TYPE_CHECKING:`,
+// `if __name__ == "__main__":`, `with suppress(ImportError)`.
 #include "analyzers/python/scanner.hpp"
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <optional>
 #include <set>
 
+#include "analyzers/python/bindings.hpp"
 #include "analyzers/python/source.hpp"
 #include "raison/error.hpp"
 
@@ -80,17 +80,28 @@ bool names_python(Toks e) {
   return v && v->substr(v->rfind('/') + 1).starts_with("python");
 }
 
-enum class BlockKind { Def, OptionalTry, TypeChecking, MainGuard, Other };
+enum class BlockKind { Def, Class, OptionalTry, TypeChecking, MainGuard, Other };
 struct Block {
   int indent;
   BlockKind kind;
+  int scope;  // where the names bound by the block's lines live: its own for def and class
 };
 
-// A place where a module name given as data is used: the import it makes, once the name is read.
+// A place where a module name given as data is used: the import it makes, once the name is known.
 struct Use {
   Import site;                         // context, flags, line and how, computed where the use is
+  std::string text;                    // `importlib.import_module(mod)`, `"-m" mod`
   std::optional<std::string> package;  // import_module(name, package) and find_spec's, as a literal
   int level = 0;                       // __import__(name, globals, locals, fromlist, level)
+};
+
+// A use whose name is a variable of the scope: looked up once the whole file has been seen, because
+// a later binding that is not a literal makes it unfollowable.
+struct Pending {
+  int scope;
+  Pos at;
+  std::string name;
+  Use use;
 };
 
 class Scanner {
@@ -100,6 +111,13 @@ class Scanner {
   void run() {
     find_aliases();
     for (line_ = 0; line_ < lines_.size(); ++line_) logical_line();
+    for (const Pending& p : pending_)
+      for (const Binding& b : bindings_.reaching(p.scope, p.name, p.at))
+        for (const std::string& v : b.values)
+          literal_import(p.use, v, b.evidence + ", into " + p.use.text + " at line " + std::to_string(p.use.site.line),
+                         true);
+    std::stable_sort(out_.imports.begin(), out_.imports.end(),
+                     [](const Import& a, const Import& b) { return a.line < b.line; });
   }
 
  private:
@@ -117,7 +135,11 @@ class Scanner {
     }
     // The header itself (conditions, decorators' targets, default values) runs in the outer block.
     expression(t.subspan(kw + 1, colon - kw - 1));
-    stack_.push_back({line.indent, classify(t, kw, colon)});
+    BlockKind kind = classify(t, kw, colon);
+    int outer = scope();
+    int inner = kind == BlockKind::Def || kind == BlockKind::Class ? next_scope_++ : outer;
+    bindings_.header(outer, inner, t, kw, colon, pos(t[0]));
+    stack_.push_back({line.indent, kind, inner});
     if (colon + 1 < t.size()) {
       statements(t.subspan(colon + 1));
       stack_.pop_back();
@@ -147,6 +169,7 @@ class Scanner {
   BlockKind classify(Toks t, size_t kw, size_t colon) const {
     std::string_view k = t[kw].text;
     if (k == "def") return BlockKind::Def;
+    if (k == "class") return BlockKind::Class;
     if (k == "try") return try_tolerates_import_error() ? BlockKind::OptionalTry : BlockKind::Other;
     if (k == "if" || k == "elif") {
       // `if TYPE_CHECKING:` or `if <name>.<...>.TYPE_CHECKING:`
@@ -194,6 +217,9 @@ class Scanner {
     return false;
   }
 
+  int scope() const { return stack_.empty() ? 0 : stack_.back().scope; }
+  Pos pos(const Token& tok) const { return {line_, static_cast<size_t>(&tok - lines_[line_].tokens.data())}; }
+
   // An import made here, with its context and flags; the caller fills in what and how.
   Import situated(int line, bool in_lambda) const {
     Import imp;
@@ -222,6 +248,7 @@ class Scanner {
       Toks s = t.subspan(start, k - start);
       start = k + 1;
       if (s.empty()) continue;
+      bindings_.statement(scope(), s, pos(s[0]));
       if (is_name(s[0], "import")) import_statement(s);
       else if (is_name(s[0], "from")) from_statement(s);
       else expression(s);
@@ -305,7 +332,7 @@ class Scanner {
     for (Toks part : assignment_parts(t).parts) {
       if (!part.empty() && (is_name(part[0], "return") || is_name(part[0], "yield"))) part = part.subspan(1);
       std::vector<Toks> items = split_commas(part);
-      if (items.size() > 1) dash_m(t, items, false, in_lambda);
+      if (items.size() > 1) dash_m(t, items, false, match, in_lambda);
     }
     for (size_t k = 0; k < t.size(); ++k) {
       if (is_op(t[k], "(") || is_op(t[k], "[")) {
@@ -313,7 +340,7 @@ class Scanner {
         // says that they are a Python command line.
         bool python = is_op(t[k], "(") && k > 0 && t[k - 1].kind == Token::Kind::Name &&
                       t[k - 1].text.find("python") != std::string_view::npos;
-        dash_m(t, split_commas(t.subspan(k + 1, match[k] - k - 1)), python, in_lambda);
+        dash_m(t, split_commas(t.subspan(k + 1, match[k] - k - 1)), python, match, in_lambda);
       }
       const bool called = k + 1 < t.size() && is_op(t[k + 1], "(") && !(k > 0 && is_name(t[k - 1], "def"));
       if (t[k].kind == Token::Kind::Name && called) call(t, k, match, in_lambda);
@@ -349,11 +376,12 @@ class Scanner {
   }
 
   // `-m NAME` among the items (subspans of t) of a list, a tuple, a subscript or an argument list:
-  // "-m" (or "-Im", no-argument options before the m) then a literal;
+  // "-m" (or "-Im", no-argument options before the m) then a literal, or a name bound to one;
   // "-mNAME" in one literal only beside something naming Python (sys.executable, "python3", or
   // `python` already true), because other programs' options look the same ("-manifest", gcc's
   // "-dumpmachine").
-  void dash_m(Toks t, const std::vector<Toks>& items, bool python, const std::vector<bool>& in_lambda) {
+  void dash_m(Toks t, const std::vector<Toks>& items, bool python, const std::vector<size_t>& match,
+              const std::vector<bool>& in_lambda) {
     for (Toks item : items) python = python || names_python(item);
     for (size_t i = 0; i < items.size(); ++i) {
       auto v = str_value(items[i]);
@@ -362,13 +390,18 @@ class Scanner {
       while (m < v->size() && kFlagsBeforeM.find((*v)[m]) != std::string_view::npos) ++m;
       if (m == v->size() || (*v)[m] != 'm') continue;
       const size_t first = static_cast<size_t>(&items[i][0] - t.data());
-      Use use{situated(items[i][0].line, in_lambda[first]), std::nullopt, 0};
+      Use use{situated(items[i][0].line, in_lambda[first]), quoted(*v), std::nullopt, 0};
       use.site.how = "-m";
       if (m + 1 < v->size()) {
-        if (python) literal_import(use, v->substr(m + 1), quoted(*v) + " at line " + std::to_string(use.site.line));
+        if (python) literal_import(use, v->substr(m + 1), quoted(*v) + " at line " + std::to_string(use.site.line), false);
       } else if (i + 1 < items.size()) {
-        if (auto name = str_value(items[i + 1]))
-          literal_import(use, *name, quoted(*v + " " + *name) + " at line " + std::to_string(use.site.line));
+        Toks next = items[i + 1];
+        if (auto name = str_value(next)) {
+          literal_import(use, *name, quoted(*v + " " + *name) + " at line " + std::to_string(use.site.line), false);
+        } else if (next.size() == 1 && next[0].kind == Token::Kind::Name) {
+          use.text += " " + std::string(next[0].text);
+          follow(t, static_cast<size_t>(&next[0] - t.data()), match, in_lambda, use);
+        }
       }
     }
   }
@@ -384,7 +417,7 @@ class Scanner {
     std::string callee(t[k].text);
     for (size_t j = k; j >= 2 && is_op(t[j - 1], ".") && t[j - 2].kind == Token::Kind::Name; j -= 2)
       callee = std::string(t[j - 2].text) + "." + callee;
-    Use use{situated(t[k].line, in_lambda[k]), std::nullopt, 0};
+    Use use{situated(t[k].line, in_lambda[k]), callee, std::nullopt, 0};
     use.site.how = how;
     if (how == "import_module" || how == "find_spec") {
       if (auto package = argument(args, 1, "package")) use.package = str_value(*package);
@@ -394,19 +427,68 @@ class Scanner {
     const std::string extra =
         (use.package ? ", " + quoted(*use.package) : "") + (use.level ? ", level=" + std::to_string(use.level) : "");
     const std::string at = " at line " + std::to_string(use.site.line);
-    if (!args.empty() && !is_keyword(args[0]))
-      if (auto name = str_value(args[0])) literal_import(use, *name, callee + "(" + quoted(*name) + extra + ")" + at);
+    if (!args.empty() && !is_keyword(args[0])) {
+      if (auto name = str_value(args[0])) {
+        literal_import(use, *name, callee + "(" + quoted(*name) + extra + ")" + at, false);
+      } else if (args[0].size() == 1 && args[0][0].kind == Token::Kind::Name) {
+        Use named = use;
+        named.text = callee + "(" + std::string(args[0][0].text) + extra + ")";
+        follow(t, static_cast<size_t>(&args[0][0] - t.data()), match, in_lambda, named);
+      }
+    }
     // import_fresh_module(name, fresh=[...]): the fresh modules are imported anew with it.
     if (how == "import_fresh_module") {
       auto fresh = argument(args, npos, "fresh");
       auto values = fresh ? str_display(*fresh) : std::nullopt;
       for (const std::string& v : values.value_or(std::vector<std::string>{}))
-        literal_import(use, v, callee + "(..., fresh=" + display_text(*values) + ")" + at);
+        literal_import(use, v, callee + "(..., fresh=" + display_text(*values) + ")" + at, false);
     }
   }
 
+  // The name at t[k] is used as a module name by `use`: a comprehension around it may bind it (its
+  // own scope); otherwise it is the scope's variable, followed once the file is read. In a lambda's
+  // body it is the lambda's, or the enclosing scope's at call time: not followed.
+  void follow(Toks t, size_t k, const std::vector<size_t>& match, const std::vector<bool>& in_lambda, Use use) {
+    const std::string_view name = t[k].text;
+    for (size_t open = k; open-- > 0;) {
+      if (!opens(t[open]) || match[open] <= k) continue;
+      // The clauses `for TARGET in ITER` directly inside this bracket.
+      int depth = 0;
+      for (size_t j = open + 1; j < match[open]; ++j) {
+        if (opens(t[j])) ++depth;
+        else if (closes(t[j])) --depth;
+        if (depth != 0 || !is_name(t[j], "for")) continue;
+        size_t in = j + 1;
+        bool binds = false;
+        for (int d = 0; in < match[open] && !(d == 0 && is_name(t[in], "in")); ++in) {
+          if (opens(t[in])) ++d;
+          else if (closes(t[in])) --d;
+          binds |= is_name(t[in], name);
+        }
+        if (!binds) continue;
+        if (in >= match[open]) return;  // `for name` unfinished: bound to nothing known
+        size_t end = in + 1;
+        for (int d = 0; end < match[open]; ++end) {
+          if (opens(t[end])) ++d;
+          else if (closes(t[end])) --d;
+          if (d == 0 && (is_name(t[end], "for") || is_name(t[end], "if") || is_name(t[end], "async"))) break;
+        }
+        // Only `for name in <display>` gives values; a tuple target holding the name gives none.
+        auto values = in == j + 2 ? str_display(t.subspan(in + 1, end - in - 1)) : std::nullopt;
+        for (const std::string& v : values.value_or(std::vector<std::string>{}))
+          literal_import(use, v,
+                         "comprehension for " + std::string(name) + " in " + display_text(*values) + ", into " + use.text +
+                             " at line " + std::to_string(use.site.line),
+                         true);
+        return;
+      }
+    }
+    if (in_lambda[k]) return;
+    pending_.push_back({scope(), pos(t[k]), std::string(name), std::move(use)});
+  }
+
   // The import a literal name makes at `use`, if it is a module name there.
-  void literal_import(const Use& use, const std::string& value, std::string evidence) {
+  void literal_import(const Use& use, const std::string& value, std::string evidence, bool through_name) {
     const std::string& how = use.site.how;
     size_t dots = value.find_first_not_of('.');
     if (dots == std::string::npos) dots = value.size();
@@ -435,6 +517,7 @@ class Scanner {
     imp.module = std::move(module);
     imp.level = level;
     imp.evidence = std::move(evidence);
+    imp.through_name = through_name;
     out_.imports.push_back(std::move(imp));
   }
 
@@ -442,6 +525,9 @@ class Scanner {
   ScanResult& out_;
   size_t line_ = 0;  // the logical line being read
   std::vector<Block> stack_;
+  int next_scope_ = 1;  // 0 is the module's
+  Bindings bindings_;
+  std::vector<Pending> pending_;
   std::map<std::string, std::string, std::less<>> aliases_;  // local name -> one of kImportFunctions
 };
 

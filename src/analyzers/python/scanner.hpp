@@ -1,6 +1,6 @@
 // Finds, statically, every import a Python source file can execute: import and from-import
 // statements, and module names given as data where the evidence is literal (calls of the import
-// functions, `-m NAME` command lines). Each import says where it sits
+// functions, `-m NAME` command lines, names bound to literals). Each import says where it sits
 // (module level, inside a function, under a try that tolerates its failure, under
 // `if TYPE_CHECKING:`), because whether a missing module breaks the program depends on it, and the
 // evidence that names it.
@@ -41,8 +41,12 @@ struct Import {
   // is imported.
   bool main_guard = false;
   // The source text that names the module, and where: `import a.b at line 3`,
-  // `import_helper.import_module("asyncore") at line 12`, `"-m json.tool" at line 45`.
+  // `import_helper.import_module("asyncore") at line 12`, `"-m json.tool" at line 45`,
+  // `for mod in ("sre_compile", "sre_parse") at line 29, into importlib.import_module(mod) at line 30`.
   std::string evidence;
+  // The name reached the call or the -m through a variable (an assignment, a for loop or a
+  // comprehension over literals) rather than being written in it.
+  bool through_name = false;
 };
 
 struct ScanResult {
@@ -56,7 +60,8 @@ struct ScanResult {
 // cookie on line 1 or 2, else UTF-8; Latin-1 and UTF-8 are decoded here, other encodings through
 // iconv(3). Never throws for bad input: problems go to diagnostics.
 //
-// Module names given as data count only where the evidence is literal:
+// Module names given as data count only where the evidence is literal; there is no data flow beyond
+// what follows.
 // - Calls of a function named __import__, import_module, import_fresh_module, find_spec or
 //   run_module, by a bare name or as an attribute of any object (`import_helper.import_module`,
 //   `importlib.util.find_spec`), or by an alias from `from M import import_module as f`, whose first
@@ -75,6 +80,13 @@ struct ScanResult {
 //   subprocess.run("python3 -m json.tool", shell=True) give nothing (a shell would have to split
 //   them). A "-m" among another program's arguments (regrtest's `-m PATTERN`) counts all the
 //   same: a false import, of a module that is usually nowhere in the root.
+// - The argument of those calls or the item after "-m" being a plain name: a name bound to a str
+//   literal (`name = "x"`) or the variable of a for loop over a tuple or list display of str
+//   literals, in the same scope (the same function body, class body, or module level), before the
+//   use; or the variable of a comprehension around the use, over such a display. Every literal that
+//   may reach the use is an import. A name bound anywhere in the scope to something else
+//   (assignment, parameter, import, with/except target, global, :=, ...) is not followed, nor a name
+//   in a lambda's body, nor a name of another scope (a module-level name used in a function).
 // Expressions inside f-string replacement fields are not scanned.
 ScanResult scan(std::string_view source);
 
