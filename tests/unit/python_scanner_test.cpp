@@ -400,19 +400,25 @@ TEST_CASE("python scanner: a name bound to literals in the same scope reaches th
       "        inner = 'branch.a'\n"
       "    else:\n"
       "        inner = 'branch.b'\n"
-      "    import_module(inner)\n";
+      "    import_module(inner)\n"
+      "    untested = ('encodings',)\n"
+      "    for name in untested:\n"
+      "        importlib.import_module(name)\n";
   CHECK(scanned(src) == V{"T 2 run_module json.tool", "T 5 import_module sre_compile", "T 5 import_module sre_constants",
                           "T 5 import_module sre_parse", "T 6 import_module a", "T 6 import_module b",
                           "T 7 import_module c1", "T 7 import_module c2", "T 9 find_spec annotated", "T 11 -m pkg.tool",
-                          "D 17 import_module branch.a", "D 17 import_module branch.b"});
+                          "D 17 import_module branch.a", "D 17 import_module branch.b", "D 20 import_module encodings"});
   auto ev = evidence(src);
-  REQUIRE(ev.size() == 12);
+  REQUIRE(ev.size() == 13);
   CHECK(ev[0] == "name: name = \"json.tool\" at line 1, into runpy.run_module(name) at line 2");
   CHECK(ev[1] ==
         "name: for mod in (\"sre_compile\", \"sre_constants\", \"sre_parse\") at line 3, into "
         "importlib.import_module(mod) at line 5");
   CHECK(ev[6] == "name: comprehension for c in (\"c1\", \"c2\"), into import_module(c) at line 7");
   CHECK(ev[9] == "name: tool = \"pkg.tool\" at line 10, into \"-m\" tool at line 11");
+  CHECK(ev[12] ==
+        "name: untested = (\"encodings\",) at line 18, for name in untested at line 19, into "
+        "importlib.import_module(name) at line 20");
 }
 
 TEST_CASE("python scanner: a name is not followed when its scope binds it otherwise, nor from another scope") {
@@ -434,8 +440,13 @@ TEST_CASE("python scanner: a name is not followed when its scope binds it otherw
   CHECK(scanned("for mod, alias in (('a', 'b'),): import_module(mod)\n").empty());
   CHECK(scanned("[import_module(m) for m in names]\n").empty());
   CHECK(scanned("m = 'a'\n[import_module(m) for m in names]\n").empty());
-  // A loop over a name, even one bound to a display of literals.
-  CHECK(scanned("mods = ('a', 'b')\nfor m in mods: import_module(m)\n").empty());
+  // A loop over a name: the name must hold displays of literals only, bound before the loop.
+  CHECK(scanned("mods = 'abc'\nfor m in mods: import_module(m)\n").empty());
+  CHECK(scanned("mods = ('a',)\nmods = load()\nfor m in mods: import_module(m)\n").empty());
+  CHECK(scanned("mods = ('a',)\nmods = mods + more\nfor m in mods: import_module(m)\n").empty());
+  CHECK(scanned("for m in mods: import_module(m)\nmods = ('late',)\n").empty());
+  // A display is not a module name.
+  CHECK(scanned("mods = ('a', 'b')\nimport_module(mods)\n").empty());
   // Bound only after the use.
   CHECK(scanned("import_module(late)\nlate = 'a'\n").empty());
   // Another scope: module level seen from a def, a def's parameter, a lambda, a class body from its methods.

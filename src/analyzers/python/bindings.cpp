@@ -69,15 +69,17 @@ void Bindings::statement(int scope, Toks s, Pos at) {
   }
   if (a.parts.size() < 2) return;
   const std::optional<std::string> value = str_value(a.parts.back());
+  const auto values = value ? std::nullopt : str_display(a.parts.back());
   for (size_t p = 0; p + 1 < a.parts.size(); ++p) {
     Toks target = a.parts[p];
-    // `name = "x"`, or annotated: `name: str = "x"`.
+    // `name = "x"`, or annotated: `name: str = "x"`; `names = ("a", "b")`.
     bool single = !target.empty() && target[0].kind == Token::Kind::Name &&
                   (target.size() == 1 || is_op(target[1], ":"));
-    if (single && value) {
-      literal(scope, target[0].text,
-              {{at.line, at.token + s.size()}, {*value},
-               std::string(target[0].text) + " = " + quoted(*value) + " at line " + std::to_string(target[0].line)});
+    if (single && (value || values)) {
+      Binding b{{at.line, at.token + s.size()}, value ? std::vector{*value} : *values, {}, !value, {}};
+      b.evidence = std::string(target[0].text) + " = " + (value ? quoted(*value) : display_text(*values)) + " at line " +
+                   std::to_string(target[0].line);
+      literal(scope, target[0].text, std::move(b));
     } else if (single) {
       other(scope, target[0].text);
     } else {
@@ -103,11 +105,13 @@ void Bindings::header(int scope, int inner, Toks t, size_t kw, size_t colon, Pos
     Toks target = t.subspan(kw + 1, in - kw - 1);
     Toks iter = t.subspan(std::min(in + 1, colon), colon - std::min(in + 1, colon));
     auto values = str_display(iter);
-    if (target.size() == 1 && target[0].kind == Token::Kind::Name && values) {
+    const bool over_name = iter.size() == 1 && iter[0].kind == Token::Kind::Name;
+    if (target.size() == 1 && target[0].kind == Token::Kind::Name && (values || over_name)) {
+      std::string loop = "for " + std::string(target[0].text) + " in ";
       literal(scope, target[0].text,
-              {{at.line, at.token + colon}, *values,
-               "for " + std::string(target[0].text) + " in " + display_text(*values) + " at line " +
-                   std::to_string(t[kw].line)});
+              {{at.line, at.token + colon}, values.value_or(std::vector<std::string>{}),
+               loop + (values ? display_text(*values) : std::string(iter[0].text)) + " at line " + std::to_string(t[kw].line),
+               false, over_name ? std::string(iter[0].text) : ""});
     } else {
       other_names(scope, target);
     }
@@ -118,8 +122,26 @@ std::vector<Binding> Bindings::reaching(int scope, std::string_view name, Pos at
   std::vector<Binding> out;
   auto it = names_.find({scope, std::string(name)});
   if (it == names_.end() || it->second.other) return out;
-  for (const Binding& b : it->second.literals)
-    if (b.pos < at) out.push_back(b);
+  for (const Binding& b : it->second.literals) {
+    if (!(b.pos < at) || b.display) continue;  // a display is not a module name, only a loop's source
+    if (b.loop_over.empty()) {
+      out.push_back(b);
+      continue;
+    }
+    // The loop goes over displays only: a str bound to the same name would be iterated by character,
+    // anything else is unknown, and then the loop variable is not followed at all.
+    auto source = names_.find({scope, b.loop_over});
+    if (source == names_.end() || source->second.other) return {};
+    Binding loop = b;
+    for (const Binding& d : source->second.literals) {
+      if (!(d.pos < b.pos)) continue;
+      if (!d.display || !d.loop_over.empty()) return {};
+      loop.values.insert(loop.values.end(), d.values.begin(), d.values.end());
+      loop.evidence = d.evidence + ", " + loop.evidence;
+    }
+    if (loop.values.empty()) return {};
+    out.push_back(std::move(loop));
+  }
   return out;
 }
 

@@ -26,8 +26,15 @@ struct Binding {
                                     // at the ':' of a for header
   std::vector<std::string> values;  // one for an assignment, each element of the display for a loop
   std::string evidence;             // `mod = "x" at line 3`, `for mod in ("a", "b") at line 5`
+  bool display = false;             // the name holds the display itself (`mods = ("a", "b")`), whose
+                                    // values a for loop over the name takes
+  std::string loop_over;            // `for mod in mods:`: the values are those of the displays bound to
+                                    // `mods` before the loop, found when looked up
 };
 
+// A for loop may also go over a name bound, in the same scope, to such a display
+// (`untested = ("encodings",)` then `for name in untested:`).
+//
 // Conservative on purpose: a single binding of the name in the scope that is not one of those
 // literals (any other assignment, augmented assignment, a parameter, import, def, class, the target
 // of with/except/case/del, global, nonlocal, :=) and the name is followed nowhere in that scope.
@@ -42,8 +49,8 @@ class Bindings {
   // the position of t[0]. A for target, with/except/case targets, a def's or a class's name bind in
   // `scope`; a def's parameters bind in `inner`, the scope of its body.
   void header(int scope, int inner, Toks t, size_t kw, size_t colon, Pos at);
-  // The bindings of `name` to str literals in `scope` made before `at`; none when the scope binds the
-  // name anywhere to something else.
+  // The bindings of `name` to str literals in `scope` made before `at`, loops over a name resolved;
+  // none when the scope binds the name anywhere to something else.
   std::vector<Binding> reaching(int scope, std::string_view name, Pos at) const;
 
  private:

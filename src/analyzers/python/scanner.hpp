@@ -82,7 +82,7 @@ struct ScanResult {
 //   same: a false import, of a module that is usually nowhere in the root.
 // - The argument of those calls or the item after "-m" being a plain name: a name bound to a str
 //   literal (`name = "x"`) or the variable of a for loop over a tuple or list display of str
-//   literals, in the same scope (the same function body, class body, or module level), before the
+//   literals (written there, or bound to a name before the loop), in the same scope (the same function body, class body, or module level), before the
 //   use; or the variable of a comprehension around the use, over such a display. Every literal that
 //   may reach the use is an import. A name bound anywhere in the scope to something else
 //   (assignment, parameter, import, with/except target, global, :=, ...) is not followed, nor a name
