@@ -1,45 +1,107 @@
-// Import statements and literal import calls found in the logical lines of a Python file. Blocks are
-// followed by indentation, as the grammar does: a compound statement's header (a line starting with a
-// keyword and ending with a ':' outside brackets and lambdas) opens a block holding the lines indented
-// deeper than it. Only the kinds that change when an import runs matter: def, try (with its handlers
-// looked up ahead), `if TYPE_CHECKING:`, `with suppress(ImportError)`.
+// Import statements and module names given as data, found in the logical lines of a Python file.
+// Blocks are followed by indentation, as the grammar does: a compound statement's header (a line
+// starting with a keyword and ending with a ':' outside brackets and lambdas) opens a block holding
+// the lines indented deeper than it. Only the kinds that change when an import runs, or where a name
+// lives, matter: def, class, try (with its handlers looked up ahead), `if TYPE_CHECKING:`,
+// `if __name__ == "__main__":`, `with suppress(ImportError)`.
 #include "analyzers/python/scanner.hpp"
 
+#include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
-#include <span>
 
+#include "analyzers/python/bindings.hpp"
 #include "analyzers/python/source.hpp"
 #include "raison/error.hpp"
 
 namespace raison::python {
 namespace {
 
-using Toks = std::span<const Token>;
-constexpr size_t npos = static_cast<size_t>(-1);
-
-bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && t.text == s; }
-bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && t.text == s; }
-bool opens(const Token& t) { return is_op(t, "(") || is_op(t, "[") || is_op(t, "{"); }
-bool closes(const Token& t) { return is_op(t, ")") || is_op(t, "]") || is_op(t, "}"); }
-
 // Exceptions whose handler swallows a failed import.
 bool catches_import_error(std::string_view name) {
   return name == "ImportError" || name == "ModuleNotFoundError" || name == "Exception" || name == "BaseException";
 }
 
-bool valid_module_name(std::string_view s) {
-  if (s.empty()) return false;
+// NAME ('.' NAME)*, each NAME an identifier (bytes from 0x80 count as letters: UTF-8 identifiers).
+bool dotted_name(std::string_view s) {
+  bool start = true;
   for (unsigned char c : s) {
-    bool alnum = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
-    if (!(alnum || c == '_' || c == '.' || c >= 0x80)) return false;
+    if (c == '.') {
+      if (start) return false;
+      start = true;
+      continue;
+    }
+    bool letter = c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+    if (!letter && !(!start && c >= '0' && c <= '9')) return false;
+    start = false;
   }
-  return true;
+  return !start;
 }
 
-enum class BlockKind { Def, OptionalTry, TypeChecking, MainGuard, Other };
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// The functions whose first argument is a module name, recognised by the name they are called by.
+const std::set<std::string, std::less<>> kImportFunctions = {"__import__", "import_module", "import_fresh_module",
+                                                             "find_spec", "run_module"};
+
+// CPython's short options that take no argument and still run the module (Python/getopt.c, less
+// 'c', 'h', 'V', '?', 'W', 'X'): they may share the word before an 'm', as in `-Im json.tool`.
+constexpr std::string_view kFlagsBeforeM = "bBdEiIOPqRsStuvx";
+
+// `name=value` in an argument list (not `name == value`).
+bool is_keyword(Toks arg) {
+  return arg.size() >= 2 && arg[0].kind == Token::Kind::Name && is_op(arg[1], "=") && !(arg.size() > 2 && is_op(arg[2], "="));
+}
+
+// The argument at `position`, or the keyword argument `keyword`.
+std::optional<Toks> argument(const std::vector<Toks>& args, size_t position, std::string_view keyword) {
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (is_keyword(args[k]) && args[k][0].text == keyword) return args[k].subspan(2);
+    if (k == position && !is_keyword(args[k])) return args[k];
+  }
+  return std::nullopt;
+}
+
+// A small non-negative int literal (a level), else 0.
+int small_int(std::optional<Toks> arg) {
+  if (!arg || arg->size() != 1 || arg->front().kind != Token::Kind::Number) return 0;
+  std::string_view digits = arg->front().text;
+  if (digits.size() > 2 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return 0;
+  return std::stoi(std::string(digits));
+}
+
+// An element that names a Python interpreter: sys.executable (any X.executable) or a literal whose
+// last path component starts with "python".
+bool names_python(Toks e) {
+  if (is_name(e.back(), "executable") && (e.size() == 1 || is_op(e[e.size() - 2], "."))) return true;
+  auto v = str_value(e);
+  return v && v->substr(v->rfind('/') + 1).starts_with("python");
+}
+
+enum class BlockKind { Def, Class, OptionalTry, TypeChecking, MainGuard, Other };
 struct Block {
   int indent;
   BlockKind kind;
+  int scope;  // where the names bound by the block's lines live: its own for def and class
+};
+
+// A place where a module name given as data is used: the import it makes, once the name is known.
+struct Use {
+  Import site;                         // context, flags, line and how, computed where the use is
+  std::string text;                    // `importlib.import_module(mod)`, `"-m" mod`
+  std::optional<std::string> package;  // import_module(name, package) and find_spec's, as a literal
+  int level = 0;                       // __import__(name, globals, locals, fromlist, level)
+};
+
+// A use whose name is a variable of the scope: looked up once the whole file has been seen, because
+// a later binding that is not a literal makes it unfollowable.
+struct Pending {
+  int scope;
+  Pos at;
+  std::string name;
+  Use use;
 };
 
 class Scanner {
@@ -47,12 +109,22 @@ class Scanner {
   Scanner(const std::vector<LogicalLine>& lines, ScanResult& out) : lines_(lines), out_(out) {}
 
   void run() {
-    for (size_t i = 0; i < lines_.size(); ++i) logical_line(i);
+    find_aliases();
+    for (line_ = 0; line_ < lines_.size(); ++line_) logical_line();
+    for (const Pending& p : pending_)
+      for (const Binding& b : bindings_.reaching(p.scope, p.name, p.at))
+        for (const std::string& v : b.values)
+          literal_import(p.use, v, b.evidence + ", into " + p.use.text + " at line " + std::to_string(p.use.site.line),
+                         true);
+    std::stable_sort(out_.imports.begin(), out_.imports.end(),
+                     [](const Import& a, const Import& b) { return a.line < b.line; });
   }
 
  private:
-  void logical_line(size_t i) {
-    const LogicalLine& line = lines_[i];
+  // ---- blocks -------------------------------------------------------------------------------------
+
+  void logical_line() {
+    const LogicalLine& line = lines_[line_];
     while (!stack_.empty() && stack_.back().indent >= line.indent) stack_.pop_back();
     Toks t(line.tokens);
     size_t kw = header_keyword(t);
@@ -62,8 +134,12 @@ class Scanner {
       return;
     }
     // The header itself (conditions, decorators' targets, default values) runs in the outer block.
-    calls(t.subspan(kw + 1, colon - kw - 1));
-    stack_.push_back({line.indent, classify(t, kw, colon, i)});
+    expression(t.subspan(kw + 1, colon - kw - 1));
+    BlockKind kind = classify(t, kw, colon);
+    int outer = scope();
+    int inner = kind == BlockKind::Def || kind == BlockKind::Class ? next_scope_++ : outer;
+    bindings_.header(outer, inner, t, kw, colon, pos(t[0]));
+    stack_.push_back({line.indent, kind, inner});
     if (colon + 1 < t.size()) {
       statements(t.subspan(colon + 1));
       stack_.pop_back();
@@ -90,10 +166,11 @@ class Scanner {
     return npos;
   }
 
-  BlockKind classify(Toks t, size_t kw, size_t colon, size_t line_index) const {
+  BlockKind classify(Toks t, size_t kw, size_t colon) const {
     std::string_view k = t[kw].text;
     if (k == "def") return BlockKind::Def;
-    if (k == "try") return try_tolerates_import_error(line_index) ? BlockKind::OptionalTry : BlockKind::Other;
+    if (k == "class") return BlockKind::Class;
+    if (k == "try") return try_tolerates_import_error() ? BlockKind::OptionalTry : BlockKind::Other;
     if (k == "if" || k == "elif") {
       // `if TYPE_CHECKING:` or `if <name>.<...>.TYPE_CHECKING:`
       Toks cond = t.subspan(kw + 1, colon - kw - 1);
@@ -122,9 +199,9 @@ class Scanner {
   }
 
   // The handlers of a try are the `except` lines at its indentation that follow its body.
-  bool try_tolerates_import_error(size_t i) const {
-    const int indent = lines_[i].indent;
-    for (size_t j = i + 1; j < lines_.size(); ++j) {
+  bool try_tolerates_import_error() const {
+    const int indent = lines_[line_].indent;
+    for (size_t j = line_ + 1; j < lines_.size(); ++j) {
       const LogicalLine& l = lines_[j];
       if (l.indent > indent) continue;
       if (l.indent < indent) break;
@@ -140,23 +217,29 @@ class Scanner {
     return false;
   }
 
-  Import::Context context(bool in_lambda) const {
-    if (in_lambda) return Import::Context::Delayed;
-    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
-      if (it->kind == BlockKind::Def) return Import::Context::Delayed;
-      if (it->kind == BlockKind::OptionalTry) return Import::Context::Optional;
-    }
-    return Import::Context::TopLevel;
-  }
+  int scope() const { return stack_.empty() ? 0 : stack_.back().scope; }
+  Pos pos(const Token& tok) const { return {line_, static_cast<size_t>(&tok - lines_[line_].tokens.data())}; }
 
-  void add(Import imp, bool in_lambda) {
-    imp.context = context(in_lambda);
+  // An import made here, with its context and flags; the caller fills in what and how.
+  Import situated(int line, bool in_lambda) const {
+    Import imp;
+    imp.line = line;
+    imp.context = Import::Context::TopLevel;
+    if (in_lambda) imp.context = Import::Context::Delayed;
+    for (auto it = stack_.rbegin(); !in_lambda && it != stack_.rend(); ++it) {
+      if (it->kind == BlockKind::Def || it->kind == BlockKind::OptionalTry) {
+        imp.context = it->kind == BlockKind::Def ? Import::Context::Delayed : Import::Context::Optional;
+        break;
+      }
+    }
     for (const auto& b : stack_) {
       imp.type_checking |= b.kind == BlockKind::TypeChecking;
       imp.main_guard |= b.kind == BlockKind::MainGuard;
     }
-    out_.imports.push_back(std::move(imp));
+    return imp;
   }
+
+  // ---- statements ---------------------------------------------------------------------------------
 
   void statements(Toks t) {
     size_t start = 0;
@@ -165,9 +248,10 @@ class Scanner {
       Toks s = t.subspan(start, k - start);
       start = k + 1;
       if (s.empty()) continue;
+      bindings_.statement(scope(), s, pos(s[0]));
       if (is_name(s[0], "import")) import_statement(s);
       else if (is_name(s[0], "from")) from_statement(s);
-      else calls(s);
+      else expression(s);
     }
   }
 
@@ -187,14 +271,12 @@ class Scanner {
     for (;;) {
       std::string module = dotted(t, k);
       if (module.empty()) return;
-      std::string bound = module.substr(0, module.find('.'));
-      if (k + 1 < t.size() && is_name(t[k], "as")) {
-        bound = std::string(t[k + 1].text);
-        k += 2;
-      }
-      if (module == "importlib" || (module.starts_with("importlib.") && bound == "importlib"))
-        importlib_names_.insert(bound);
-      add({module, 0, {}, t[0].line, {}, false, "import"}, false);
+      if (k + 1 < t.size() && is_name(t[k], "as")) k += 2;
+      Import imp = situated(t[0].line, false);
+      imp.module = module;
+      imp.how = "import";
+      imp.evidence = "import " + module + " at line " + std::to_string(imp.line);
+      out_.imports.push_back(std::move(imp));
       if (k < t.size() && is_op(t[k], ",")) ++k;
       else return;
     }
@@ -212,40 +294,67 @@ class Scanner {
     if (star) names.emplace_back("*");
     if (k < t.size() && is_op(t[k], "(")) ++k;
     while (!star && k < t.size() && t[k].kind == Token::Kind::Name) {
-      std::string name(t[k++].text);
-      std::string bound = name;
-      if (k + 1 < t.size() && is_name(t[k], "as")) {
-        bound = std::string(t[k + 1].text);
-        k += 2;
-      }
-      if (level == 0 && module == "importlib" && name == "import_module") import_module_names_.insert(bound);
-      names.push_back(std::move(name));
+      names.emplace_back(t[k++].text);
+      if (k + 1 < t.size() && is_name(t[k], "as")) k += 2;
       if (k < t.size() && is_op(t[k], ",")) ++k;
       else break;
     }
     if (names.empty()) return;
-    add({module, level, std::move(names), t[0].line, {}, false, "from"}, false);
+    Import imp = situated(t[0].line, false);
+    imp.module = module;
+    imp.level = level;
+    imp.how = "from";
+    imp.evidence = "from " + std::string(static_cast<size_t>(level), '.') + module + " import ";
+    for (size_t n = 0; n < names.size(); ++n) imp.evidence += (n ? ", " : "") + names[n];
+    imp.evidence += " at line " + std::to_string(imp.line);
+    imp.names = std::move(names);
+    out_.imports.push_back(std::move(imp));
   }
 
-  // Literal string arguments at t[k]: adjacent literals concatenate; f-strings and bytes do not count.
-  static bool literal(Toks t, size_t& k, std::string& value) {
-    size_t start = k;
-    value.clear();
-    for (; k < t.size() && t[k].kind == Token::Kind::String; ++k) {
-      std::string prefix = string_prefix(t[k].text);
-      if (prefix.find_first_of("fb") != std::string::npos) return false;
-      value += string_body(t[k].text);
+  // `from m import import_module as im`, anywhere in the file: im(...) is import_module(...).
+  void find_aliases() {
+    for (const LogicalLine& l : lines_) {
+      Toks t(l.tokens);
+      for (size_t k = 1; is_name(t[0], "from") && k + 2 < t.size(); ++k)
+        if (kImportFunctions.count(t[k].text) && is_name(t[k + 1], "as") && t[k + 2].kind == Token::Kind::Name)
+          aliases_[std::string(t[k + 2].text)] = std::string(t[k].text);
     }
-    return k > start && k < t.size() && (is_op(t[k], ")") || is_op(t[k], ","));
   }
 
-  // __import__('x') and import_module('x'[, 'pkg']) anywhere in an expression.
-  void calls(Toks t) {
+  // ---- module names given as data -----------------------------------------------------------------
+
+  // Import calls and `-m NAME` anywhere in an expression (or in a header's expressions).
+  void expression(Toks t) {
+    if (t.empty()) return;
+    const std::vector<size_t> match = matching_brackets(t);
+    const std::vector<bool> in_lambda = lambda_bodies(t);
+    // A tuple without brackets: `args = sys.executable, "-m", "json.tool"`, `return "-m", name`.
+    for (Toks part : assignment_parts(t).parts) {
+      if (!part.empty() && (is_name(part[0], "return") || is_name(part[0], "yield"))) part = part.subspan(1);
+      std::vector<Toks> items = split_commas(part);
+      if (items.size() > 1) dash_m(t, items, false, match, in_lambda);
+    }
+    for (size_t k = 0; k < t.size(); ++k) {
+      if (is_op(t[k], "(") || is_op(t[k], "[")) {
+        // Within a call's arguments, a function named *python* (test.support's assert_python_ok)
+        // says that they are a Python command line.
+        bool python = is_op(t[k], "(") && k > 0 && t[k - 1].kind == Token::Kind::Name &&
+                      t[k - 1].text.find("python") != std::string_view::npos;
+        dash_m(t, split_commas(t.subspan(k + 1, match[k] - k - 1)), python, match, in_lambda);
+      }
+      const bool called = k + 1 < t.size() && is_op(t[k + 1], "(") && !(k > 0 && is_name(t[k - 1], "def"));
+      if (t[k].kind == Token::Kind::Name && called) call(t, k, match, in_lambda);
+    }
+  }
+
+  // For each token, whether it sits in the body of a lambda (a scope of its own, run when called).
+  static std::vector<bool> lambda_bodies(Toks t) {
     struct Lambda {
       int depth;
       bool body;
     };
     std::vector<Lambda> lambdas;
+    std::vector<bool> in_body(t.size(), false);
     int depth = 0;
     for (size_t k = 0; k < t.size(); ++k) {
       const Token& tok = t[k];
@@ -261,52 +370,165 @@ class Scanner {
       } else if (is_op(tok, ",")) {
         while (!lambdas.empty() && lambdas.back().depth == depth && lambdas.back().body) lambdas.pop_back();
       }
-      if (tok.kind != Token::Kind::Name || k + 1 >= t.size() || !is_op(t[k + 1], "(")) continue;
-      bool attribute = k > 0 && is_op(t[k - 1], ".");
-      if (k > 0 && is_name(t[k - 1], "def")) continue;
-      bool in_lambda = false;
-      for (const auto& l : lambdas) in_lambda |= l.body;
-      size_t arg = k + 2;
-      std::string name;
-      if (tok.text == "__import__") {
-        if (literal(t, arg, name) && valid_module_name(name) && name[0] != '.')
-          add({name, 0, {}, tok.line, {}, false, "__import__"}, in_lambda);
-        continue;
-      }
-      bool via_module = attribute && tok.text == "import_module" && k >= 2 &&
-                        t[k - 2].kind == Token::Kind::Name && importlib_names_.count(std::string(t[k - 2].text));
-      bool via_alias = !attribute && import_module_names_.count(std::string(tok.text));
-      if ((!via_module && !via_alias) || !literal(t, arg, name) || !valid_module_name(name)) continue;
-      import_module_call(t, arg, name, tok.line, in_lambda);
+      for (const auto& l : lambdas) in_body[k] = in_body[k] || l.body;
     }
+    return in_body;
   }
 
-  void import_module_call(Toks t, size_t arg, const std::string& name, int line, bool in_lambda) {
-    int level = 0;
-    while (static_cast<size_t>(level) < name.size() && name[level] == '.') ++level;
-    std::string rest = name.substr(static_cast<size_t>(level));
-    std::string package;
-    if (level > 0 && is_op(t[arg], ",")) {
-      ++arg;
-      if (literal(t, arg, package) && valid_module_name(package)) {
-        try {
-          rest = resolve_relative(package, true, level, rest);
-          level = 0;
-        } catch (const Error& e) {
-          out_.diagnostics.push_back("line " + std::to_string(line) + ": import_module('" + name + "', '" +
-                                     package + "'): " + e.what());
-          return;
+  // `-m NAME` among the items (subspans of t) of a list, a tuple, a subscript or an argument list:
+  // "-m" (or "-Im", no-argument options before the m) then a literal, or a name bound to one;
+  // "-mNAME" in one literal only beside something naming Python (sys.executable, "python3", or
+  // `python` already true), because other programs' options look the same ("-manifest", gcc's
+  // "-dumpmachine").
+  void dash_m(Toks t, const std::vector<Toks>& items, bool python, const std::vector<size_t>& match,
+              const std::vector<bool>& in_lambda) {
+    for (Toks item : items) python = python || names_python(item);
+    for (size_t i = 0; i < items.size(); ++i) {
+      auto v = str_value(items[i]);
+      if (!v || v->size() < 2 || (*v)[0] != '-') continue;
+      size_t m = 1;
+      while (m < v->size() && kFlagsBeforeM.find((*v)[m]) != std::string_view::npos) ++m;
+      if (m == v->size() || (*v)[m] != 'm') continue;
+      const size_t first = static_cast<size_t>(&items[i][0] - t.data());
+      Use use{situated(items[i][0].line, in_lambda[first]), quoted(*v), std::nullopt, 0};
+      use.site.how = "-m";
+      if (m + 1 < v->size()) {
+        if (python) literal_import(use, v->substr(m + 1), quoted(*v) + " at line " + std::to_string(use.site.line), false);
+      } else if (i + 1 < items.size()) {
+        Toks next = items[i + 1];
+        if (auto name = str_value(next)) {
+          literal_import(use, *name, quoted(*v + " " + *name) + " at line " + std::to_string(use.site.line), false);
+        } else if (next.size() == 1 && next[0].kind == Token::Kind::Name) {
+          use.text += " " + std::string(next[0].text);
+          follow(t, static_cast<size_t>(&next[0] - t.data()), match, in_lambda, use);
         }
       }
     }
-    add({rest, level, {}, line, {}, false, "import_module"}, in_lambda);
+  }
+
+  // A call of one of kImportFunctions, or of an alias of one, at t[k].
+  void call(Toks t, size_t k, const std::vector<size_t>& match, const std::vector<bool>& in_lambda) {
+    std::string how;
+    if (auto alias = aliases_.find(t[k].text); alias != aliases_.end()) how = alias->second;
+    else if (kImportFunctions.count(t[k].text)) how = t[k].text;
+    else return;
+    const size_t open = k + 1;
+    std::vector<Toks> args = split_commas(t.subspan(open + 1, match[open] - open - 1));
+    std::string callee(t[k].text);
+    for (size_t j = k; j >= 2 && is_op(t[j - 1], ".") && t[j - 2].kind == Token::Kind::Name; j -= 2)
+      callee = std::string(t[j - 2].text) + "." + callee;
+    Use use{situated(t[k].line, in_lambda[k]), callee, std::nullopt, 0};
+    use.site.how = how;
+    if (how == "import_module" || how == "find_spec") {
+      if (auto package = argument(args, 1, "package")) use.package = str_value(*package);
+    } else if (how == "__import__") {
+      use.level = small_int(argument(args, 4, "level"));
+    }
+    const std::string extra =
+        (use.package ? ", " + quoted(*use.package) : "") + (use.level ? ", level=" + std::to_string(use.level) : "");
+    const std::string at = " at line " + std::to_string(use.site.line);
+    if (!args.empty() && !is_keyword(args[0])) {
+      if (auto name = str_value(args[0])) {
+        literal_import(use, *name, callee + "(" + quoted(*name) + extra + ")" + at, false);
+      } else if (args[0].size() == 1 && args[0][0].kind == Token::Kind::Name) {
+        Use named = use;
+        named.text = callee + "(" + std::string(args[0][0].text) + extra + ")";
+        follow(t, static_cast<size_t>(&args[0][0] - t.data()), match, in_lambda, named);
+      }
+    }
+    // import_fresh_module(name, fresh=[...]): the fresh modules are imported anew with it.
+    if (how == "import_fresh_module") {
+      auto fresh = argument(args, npos, "fresh");
+      auto values = fresh ? str_display(*fresh) : std::nullopt;
+      for (const std::string& v : values.value_or(std::vector<std::string>{}))
+        literal_import(use, v, callee + "(..., fresh=" + display_text(*values) + ")" + at, false);
+    }
+  }
+
+  // The name at t[k] is used as a module name by `use`: a comprehension around it may bind it (its
+  // own scope); otherwise it is the scope's variable, followed once the file is read. In a lambda's
+  // body it is the lambda's, or the enclosing scope's at call time: not followed.
+  void follow(Toks t, size_t k, const std::vector<size_t>& match, const std::vector<bool>& in_lambda, Use use) {
+    const std::string_view name = t[k].text;
+    for (size_t open = k; open-- > 0;) {
+      if (!opens(t[open]) || match[open] <= k) continue;
+      // The clauses `for TARGET in ITER` directly inside this bracket.
+      int depth = 0;
+      for (size_t j = open + 1; j < match[open]; ++j) {
+        if (opens(t[j])) ++depth;
+        else if (closes(t[j])) --depth;
+        if (depth != 0 || !is_name(t[j], "for")) continue;
+        size_t in = j + 1;
+        bool binds = false;
+        for (int d = 0; in < match[open] && !(d == 0 && is_name(t[in], "in")); ++in) {
+          if (opens(t[in])) ++d;
+          else if (closes(t[in])) --d;
+          binds |= is_name(t[in], name);
+        }
+        if (!binds) continue;
+        if (in >= match[open]) return;  // `for name` unfinished: bound to nothing known
+        size_t end = in + 1;
+        for (int d = 0; end < match[open]; ++end) {
+          if (opens(t[end])) ++d;
+          else if (closes(t[end])) --d;
+          if (d == 0 && (is_name(t[end], "for") || is_name(t[end], "if") || is_name(t[end], "async"))) break;
+        }
+        // Only `for name in <display>` gives values; a tuple target holding the name gives none.
+        auto values = in == j + 2 ? str_display(t.subspan(in + 1, end - in - 1)) : std::nullopt;
+        for (const std::string& v : values.value_or(std::vector<std::string>{}))
+          literal_import(use, v,
+                         "comprehension for " + std::string(name) + " in " + display_text(*values) + ", into " + use.text +
+                             " at line " + std::to_string(use.site.line),
+                         true);
+        return;
+      }
+    }
+    if (in_lambda[k]) return;
+    pending_.push_back({scope(), pos(t[k]), std::string(name), std::move(use)});
+  }
+
+  // The import a literal name makes at `use`, if it is a module name there.
+  void literal_import(const Use& use, const std::string& value, std::string evidence, bool through_name) {
+    const std::string& how = use.site.how;
+    size_t dots = value.find_first_not_of('.');
+    if (dots == std::string::npos) dots = value.size();
+    std::string module = value.substr(dots);
+    int level = static_cast<int>(dots);
+    if (how == "import_module" || how == "find_spec") {
+      if (!(module.empty() ? level > 0 : dotted_name(module))) return;
+      // A literal package resolves a relative name here, as importlib does.
+      if (level > 0 && use.package && dotted_name(*use.package)) {
+        try {
+          module = resolve_relative(*use.package, true, level, module);
+          level = 0;
+        } catch (const Error& e) {
+          out_.diagnostics.push_back("line " + std::to_string(use.site.line) + ": " + how + "('" + value + "', '" +
+                                     *use.package + "'): " + e.what());
+          return;
+        }
+      }
+    } else if (how == "__import__") {
+      if (level > 0 || (module.empty() ? use.level == 0 : !dotted_name(module))) return;
+      level = use.level;
+    } else if (level > 0 || !dotted_name(module)) {
+      return;
+    }
+    Import imp = use.site;
+    imp.module = std::move(module);
+    imp.level = level;
+    imp.evidence = std::move(evidence);
+    imp.through_name = through_name;
+    out_.imports.push_back(std::move(imp));
   }
 
   const std::vector<LogicalLine>& lines_;
   ScanResult& out_;
+  size_t line_ = 0;  // the logical line being read
   std::vector<Block> stack_;
-  std::set<std::string> importlib_names_{"importlib"};  // names bound to the importlib module
-  std::set<std::string> import_module_names_;           // names bound to importlib.import_module
+  int next_scope_ = 1;  // 0 is the module's
+  Bindings bindings_;
+  std::vector<Pending> pending_;
+  std::map<std::string, std::string, std::less<>> aliases_;  // local name -> one of kImportFunctions
 };
 
 }  // namespace

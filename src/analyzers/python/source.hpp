@@ -1,8 +1,10 @@
-// Python source text before parsing: its encoding (PEP 263 cookie, UTF-8 BOM) decoded to UTF-8, and
-// the tokens and logical lines of CPython's tokenizer, as far as finding import statements needs them.
-// Internal to the python analyzer; scanner.hpp is the interface.
+// Python source text before parsing: its encoding (PEP 263 cookie, UTF-8 BOM) decoded to UTF-8, the
+// tokens and logical lines of CPython's tokenizer, and the literal values read from tokens, as far as
+// finding imports needs them. Internal to the python analyzer; scanner.hpp is the interface.
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +39,41 @@ std::vector<LogicalLine> tokenize(std::string_view text, std::vector<std::string
 // between the quotes, escapes left as written.
 std::string string_prefix(std::string_view literal);
 std::string_view string_body(std::string_view literal);
+
+using Toks = std::span<const Token>;
+constexpr size_t npos = static_cast<size_t>(-1);
+
+inline bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && t.text == s; }
+inline bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && t.text == s; }
+inline bool opens(const Token& t) { return is_op(t, "(") || is_op(t, "[") || is_op(t, "{"); }
+inline bool closes(const Token& t) { return is_op(t, ")") || is_op(t, "]") || is_op(t, "}"); }
+
+// Literal values, read from tokens without evaluating anything (literals.cpp).
+
+// The value of an expression made only of str literals, adjacent ones concatenated ('a' "b" is "ab"),
+// escapes left as written; nullopt for anything else, f-strings and bytes included.
+std::optional<std::string> str_value(Toks expr);
+
+// The strings of a tuple or list display made only of str literals: ("a", "b"), ["a"], ("a",), or a
+// bare `"a", "b"`; nullopt for anything else (a lone "a" is a string, not a display).
+std::optional<std::vector<std::string>> str_display(Toks expr);
+
+// Those strings as Python prints a tuple, `("a", "b")`, for evidence.
+std::string display_text(const std::vector<std::string>& values);
+
+// For each token, the index of the bracket that closes it when it opens one (t.size() when the
+// file ends first), npos otherwise.
+std::vector<size_t> matching_brackets(Toks t);
+
+// The items of `t` separated by commas outside brackets (a trailing comma makes no empty item).
+std::vector<Toks> split_commas(Toks t);
+
+// A simple statement cut at its assignment '='s (outside brackets, before any lambda): the targets,
+// then the value; one part when it assigns nothing. `augmented` for `x += v` (parts: x, v).
+struct Assignment {
+  std::vector<Toks> parts;
+  bool augmented = false;
+};
+Assignment assignment_parts(Toks s);
 
 }  // namespace raison::python
