@@ -56,6 +56,9 @@ struct Options {
   bool python_stdlib_full = false;
   // Python: keep each kept module's cached bytecode (__pycache__/NAME.cpython-XY.pyc).
   bool python_bytecode = true;
+  // Python: keep the data files of each kept package (templates, .json, .pem: rule python-package-data,
+  // at priority recommended).
+  bool python_package_data = true;
   // Runtime traces (strace -f logs, or lists of paths) whose files are kept (--trace).
   std::vector<std::string> traces;
   // Rules files added to the built-in rules (--rules).

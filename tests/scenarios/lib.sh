@@ -216,6 +216,12 @@ has_tag() { readelf -d "$1" | grep -q "($2)" || fail "fixture $1 has no $2"; }
 # bwrap (a private /proc and /dev, as container runtimes give) or under strace with chroot.
 PY_ROOT_CACHE=$TEST_CACHE/bookworm
 PY_ROOT_PACKAGES=(libpython3.11-testsuite)
+# The roots share downloaded .deb files (debootstrap --cache-dir), kept with the cache.
+export RAISON_DEB_CACHE=${RAISON_DEB_CACHE:-$TEST_CACHE/debs}
+# The apps root (samples/make-debian-apps-root.sh): third-party Python packages from Debian and a daemon.
+APPS_ROOT_CACHE=$TEST_CACHE/bookworm-apps
+APPS_FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/apps" && pwd)
+APPS_DIR=/opt/apps  # where the application scripts go inside the root
 PY_FIXTURES=$(cd "$(dirname "${BASH_SOURCE[0]}")/python" && pwd)
 PY_SAMPLES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../samples" && pwd)
 PY_DIR=/opt/raison-py  # where the fixtures go inside the root
@@ -255,20 +261,42 @@ py_cached_root() {
   [ -f "$PY_ROOT_CACHE/usr/lib/python3.11/test/test_json/__init__.py" ] || fail "$PY_ROOT_CACHE has no libpython3.11-testsuite"
 }
 
-# py_overlay: $ROOT, an overlay of the cached root with the fixtures in $PY_DIR; the trap unmounts
-# everything before removing $T, so that nothing is ever deleted through a mount. The upper and work
-# directories are on a tmpfs of their own: overlayfs refuses them on overlayfs (a container's /tmp).
-py_overlay() {
-  py_cached_root
+# apps_cached_root: makes sure the cached apps root exists (debootstrap, a few minutes from cold).
+apps_cached_root() {
+  need_tool debootstrap
+  local stamp
+  stamp=$(cat "$PY_SAMPLES/make-debian-root.sh" "$PY_SAMPLES/make-debian-apps-root.sh" | sha256sum | cut -c1-64)
+  cached_build "$APPS_ROOT_CACHE" "$stamp" bash "$PY_SAMPLES/make-debian-apps-root.sh" "$APPS_ROOT_CACHE"
+  [ -x "$APPS_ROOT_CACHE/usr/sbin/nginx" ] || fail "$APPS_ROOT_CACHE has no nginx"
+}
+
+# overlay_root CACHE: $ROOT, an overlay of the cached root CACHE; the trap unmounts everything before
+# removing $T, so that nothing is ever deleted through a mount. The upper and work directories are on
+# a tmpfs of their own: overlayfs refuses them on overlayfs (a container's /tmp).
+overlay_root() {
   mkdir -p "$T/ov" "$T/root"
   ROOT=$T/root
   trap 'umount -R -l "$T/root" 2>/dev/null; umount -l "$T/ov" 2>/dev/null; rm -rf "$T"' EXIT
   mount -t tmpfs -o mode=0700 tmpfs "$T/ov" || fail "cannot mount a tmpfs for the overlay's upper layer"
   mkdir -p "$T/ov/up" "$T/ov/work"
-  mount -t overlay overlay -o "lowerdir=$PY_ROOT_CACHE,upperdir=$T/ov/up,workdir=$T/ov/work" "$ROOT" \
-    || fail "cannot mount an overlay of $PY_ROOT_CACHE"
+  mount -t overlay overlay -o "lowerdir=$1,upperdir=$T/ov/up,workdir=$T/ov/work" "$ROOT" \
+    || fail "cannot mount an overlay of $1"
+}
+
+# py_overlay: $ROOT, an overlay of the cached bookworm root with the fixtures in $PY_DIR.
+py_overlay() {
+  py_cached_root
+  overlay_root "$PY_ROOT_CACHE"
   mkdir -p "$ROOT$PY_DIR"
   cp -r "$PY_FIXTURES"/. "$ROOT$PY_DIR/"
+}
+
+# apps_overlay: $ROOT, an overlay of the cached apps root with the application scripts in $APPS_DIR.
+apps_overlay() {
+  apps_cached_root
+  overlay_root "$APPS_ROOT_CACHE"
+  mkdir -p "$ROOT$APPS_DIR"
+  cp "$APPS_FIXTURES"/*.py "$ROOT$APPS_DIR/"
 }
 
 # py_scripts: the fixture scripts (base names, helpers starting with _ left out).

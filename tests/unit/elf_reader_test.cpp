@@ -561,3 +561,33 @@ TEST_CASE("elf reader: random byte mutations of a small ELF never crash a reader
   // Most single-byte changes leave a readable file: the test is not just exercising the magic check.
   CHECK(parsed > 1000);
 }
+
+TEST_CASE("elf reader: .rodata strings that read as module names, as a compiled Python module holds them") {
+  TempDir t;
+  // Names the way the C API takes them (PyImport_ImportModule("...")), and strings that name nothing.
+  fs::path lib = compile(t.dir, "libmod.so", R"(
+    const char* names[] = {"lxml._elementpath", "_cffi_backend", "json", "not a module", "x.y.", ".x", "9lives",
+                           "a..b", "%s.%s"};
+    const char* pick(int i) { return names[i]; }
+  )", "-shared -fPIC -O0");
+  OpenFile f(lib);
+  std::vector<std::string> ids = raison::elf::read_rodata_identifiers(f.fd, f.size);
+  auto has = [&](const std::string& s) { return std::find(ids.begin(), ids.end(), s) != ids.end(); };
+  CHECK(has("lxml._elementpath"));
+  CHECK(has("_cffi_backend"));
+  CHECK(has("json"));
+  for (const char* s : {"not a module", "x.y.", ".x", "9lives", "a..b", "%s.%s"}) CHECK_MESSAGE(!has(s), s);
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  // The oracle for a real module: what binutils' readelf -p .rodata prints includes every name we give.
+  raison::test::require_tool("/usr/bin/readelf", "binutils");
+  const fs::path json = "/usr/lib/python3.11/lib-dynload/_json.cpython-311-x86_64-linux-gnu.so";
+  REQUIRE_MESSAGE(fs::exists(json), "needs " << json << " (Debian package libpython3.11-stdlib; tests/install-deps.sh installs python3)");
+  OpenFile j(json);
+  std::vector<std::string> real = raison::elf::read_rodata_identifiers(j.fd, j.size);
+  CHECK(std::find(real.begin(), real.end(), "json.decoder") != real.end());
+  std::string dump = raison::test::run("/usr/bin/readelf -p .rodata '" + json.string() + "'").out;
+  for (const auto& s : real) CHECK_MESSAGE(dump.find(s) != std::string::npos, s);
+  // Not ELF: nothing.
+  MemFile text("just text, no ELF here");
+  CHECK(raison::elf::read_rodata_identifiers(text.fd, 22).empty());
+}

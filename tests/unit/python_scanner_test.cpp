@@ -431,8 +431,20 @@ TEST_CASE("python scanner: a name is not followed when its scope binds it otherw
   CHECK(scanned("name = 'a'\nif (name := other()): import_module(name)\n").empty());
   CHECK(scanned("name = 'a'\nimport name\nimport_module(name)\n") == V{"T 2 import name"});
   CHECK(scanned("name = 'a'\ndel name\nimport_module(name)\n").empty());
+  CHECK(scanned("name = 'a'\ndel x, (name, y)\nimport_module(name)\n").empty());
+  // A subscript or an attribute binds no name: the names inside are only read.
+  CHECK(scanned("name = 'a'\ndel sys.modules[name]\nimport_module(name)\n") == V{"T 3 import_module a"});
+  CHECK(scanned("name = 'a'\nsys.modules[name] = None\ncache[name] += 1\nimport_module(name)\n") == V{"T 4 import_module a"});
+  CHECK(scanned("name = 'a'\nname, other = pair\nimport_module(name)\n").empty());
   CHECK(scanned("name = 'a'\nname, other = pair\nimport_module(name)\n").empty());
   CHECK(scanned("name = 'a' if c else 'b'\nimport_module(name)\n").empty());
+  // Iterating a dict display gives its keys, a set display its elements (test_re loops over a dict
+  // of deprecated module names into __import__).
+  CHECK(scanned("deprecated = {\n  'sre_compile': ['compile'],\n  'sre_parse': [],\n}\nfor name in deprecated:\n"
+                "    __import__(name)\n") == V{"T 6 __import__ sre_compile", "T 6 __import__ sre_parse"});
+  CHECK(scanned("for m in {'x.y', 'z'}: import_module(m)\n") == V{"T 1 import_module x.y", "T 1 import_module z"});
+  CHECK(scanned("for m in {'x': 1, y: 2}: import_module(m)\n").empty());  // a key that is no literal
+  CHECK(scanned("for m in {}: import_module(m)\n").empty());
   // A loop over something that is not a display of literals.
   CHECK(scanned("for mod in modules: import_module(mod)\n").empty());
   CHECK(scanned("for mod in 'abc': import_module(mod)\n").empty());
@@ -665,4 +677,17 @@ TEST_CASE("python scanner: agrees with CPython's ast on every file of the python
   CHECK(oracle["unparsable"].size() < 20);
   CHECK(ast_only == std::vector<std::string>{});
   CHECK(raison_only == std::vector<std::string>{});
+}
+
+TEST_CASE("python scanner: str literals that read as file names, for files a module names beside it") {
+  auto names = [](std::string_view src) {
+    std::vector<std::string> out;
+    for (const auto& f : raison::python::scan(src).file_names) out.push_back(f.name + "@" + std::to_string(f.line));
+    return out;
+  };
+  CHECK(names("tester = os.path.join(os.path.dirname(__file__),\n    'tf_inherit_check.py')\nfindfile(\"cfgparser.1\")\n"
+              "x = 'tf_inherit_check.py'\n") == std::vector<std::string>{"tf_inherit_check.py@2", "cfgparser.1@3"});
+  // Not file names: paths, words, dotted module names are names too (they are files only if one exists
+  // beside the module, which the analyzer checks), f-strings and bytes, leading or trailing dots.
+  CHECK(names("a = 'dir/x.txt'\nb = 'word'\nc = f'x.txt'\nd = b'x.txt'\ne = '.hidden'\nf = 'x.'\ng = 'a b.txt'\n").empty());
 }

@@ -25,4 +25,19 @@ const ElfInfo* ElfCache::get(Context& ctx, Graph::Vertex v) {
   return get(ctx, n.path, n.stat);
 }
 
+const std::vector<std::string>& ElfCache::rodata_identifiers(Context& ctx, Graph::Vertex v) {
+  const FileNode& n = ctx.graph().node(v);
+  if (auto it = identifiers_.find(n.stat.id); it != identifiers_.end()) return it->second;
+  std::vector<std::string> out;
+  if (n.stat.type == FileType::Regular) {
+    try {
+      Fd f(ctx.root.open_read(n.path));
+      out = read_rodata_identifiers(f.get(), n.stat.size);
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, n.path, std::string("cannot read ELF strings: ") + e.what());
+    }
+  }
+  return identifiers_.emplace(n.stat.id, std::move(out)).first->second;
+}
+
 }  // namespace raison::elf

@@ -18,10 +18,14 @@ class ElfCache {
   const ElfInfo* get(Context& ctx, const std::string& canonical, const Stat& stat);
   // The same for a vertex of the graph (nullptr if it is not a regular file).
   const ElfInfo* get(Context& ctx, Graph::Vertex v);
+  // The dotted identifiers among the .rodata strings of the ELF file at v (read_rodata_identifiers),
+  // read once; empty when it cannot be read (diagnosed once).
+  const std::vector<std::string>& rodata_identifiers(Context& ctx, Graph::Vertex v);
 
  private:
   ElfReaderKind reader_;
   std::map<FileId, std::unique_ptr<ElfInfo>> cache_;  // nullptr: not ELF or unreadable
+  std::map<FileId, std::vector<std::string>> identifiers_;
 };
 
 }  // namespace raison::elf

@@ -25,13 +25,18 @@ constexpr std::uint64_t kMaxNoteRegion = 16 << 20;
 constexpr std::uint64_t kMaxSections = 1 << 20;
 // PT_DYNAMIC is read in chunks of this many entries until DT_NULL, so a huge p_filesz costs nothing.
 constexpr std::uint64_t kDynChunk = 64;
+// Read-only data read for module names: more than this in one file is not an extension module.
+constexpr std::uint64_t kMaxRodata = 64 << 20;
+// Section names longer than this are not ".rodata"; strings longer than this name no module.
+constexpr std::uint64_t kMaxSectionName = 64;
+constexpr std::size_t kMaxIdentifier = 200;
 
 // Where each field sits in one ELF class, taken from <elf.h> so no offset is written by hand.
 struct Layout {
   bool is64;
-  std::size_t ehdr_size, e_phoff, e_shoff, e_phentsize, e_phnum, e_shentsize, e_shnum;
+  std::size_t ehdr_size, e_phoff, e_shoff, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
   std::size_t phdr_size, p_type, p_offset, p_vaddr, p_filesz, p_align;
-  std::size_t shdr_size, sh_type, sh_offset, sh_size, sh_addralign;
+  std::size_t shdr_size, sh_name, sh_type, sh_offset, sh_size, sh_addralign;
   std::size_t dyn_size;
 };
 
@@ -45,6 +50,7 @@ constexpr Layout layout_of(bool is64) {
           offsetof(Ehdr, e_phnum),
           offsetof(Ehdr, e_shentsize),
           offsetof(Ehdr, e_shnum),
+          offsetof(Ehdr, e_shstrndx),
           sizeof(Phdr),
           offsetof(Phdr, p_type),
           offsetof(Phdr, p_offset),
@@ -52,6 +58,7 @@ constexpr Layout layout_of(bool is64) {
           offsetof(Phdr, p_filesz),
           offsetof(Phdr, p_align),
           sizeof(Shdr),
+          offsetof(Shdr, sh_name),
           offsetof(Shdr, sh_type),
           offsetof(Shdr, sh_offset),
           offsetof(Shdr, sh_size),
@@ -303,12 +310,18 @@ class NoteCollector {
   std::set<std::uint64_t> seen_;    // file offsets of the notes kept
 };
 
-void read_section_notes(const File& file, const Decoder& d, const Layout& l, const Bytes& ehdr,
-                        NoteCollector& notes) {
+struct Section {
+  std::uint32_t name;  // offset in the section-name string table
+  std::uint32_t type;
+  std::uint64_t offset, size, align;
+};
+
+// The section header table; empty when the file has none (sstrip'ed files keep only segments).
+std::vector<Section> read_sections(const File& file, const Decoder& d, const Layout& l, const Bytes& ehdr) {
   std::uint64_t shoff = d.word(&ehdr[l.e_shoff]);
   std::uint16_t shentsize = d.u16(&ehdr[l.e_shentsize]);
   std::uint64_t shnum = d.u16(&ehdr[l.e_shnum]);
-  if (shoff == 0) return;
+  if (shoff == 0) return {};
   if (shentsize < l.shdr_size) {
     throw Error(fmt::format("malformed ELF: e_shentsize {} is smaller than a section header ({})", shentsize,
                             l.shdr_size));
@@ -318,38 +331,75 @@ void read_section_notes(const File& file, const Decoder& d, const Layout& l, con
     if (shnum > kMaxSections) throw Error(fmt::format("malformed ELF: {:#x} section headers", shnum));
   }
   Bytes table = file.read("section headers", shoff, shnum * shentsize);
+  std::vector<Section> out;
+  out.reserve(shnum);
   for (std::uint64_t i = 0; i < shnum; ++i) {
     const std::uint8_t* p = &table[i * shentsize];
-    if (d.u32(p + l.sh_type) != SHT_NOTE) continue;
-    notes.region("SHT_NOTE section", d.word(p + l.sh_offset), d.word(p + l.sh_size),
-                 d.word(p + l.sh_addralign));
+    out.push_back({d.u32(p + l.sh_name), d.u32(p + l.sh_type), d.word(p + l.sh_offset), d.word(p + l.sh_size),
+                   d.word(p + l.sh_addralign)});
   }
+  return out;
+}
+
+void read_section_notes(const File& file, const Decoder& d, const Layout& l, const Bytes& ehdr,
+                        NoteCollector& notes) {
+  for (const Section& s : read_sections(file, d, l, ehdr))
+    if (s.type == SHT_NOTE) notes.region("SHT_NOTE section", s.offset, s.size, s.align);
+}
+
+// A header of either class, in its byte order: the start of both readers.
+struct Header {
+  Bytes ehdr;
+  const Layout* layout;
+  Decoder decoder;
+};
+std::optional<Header> read_header(const File& file, ElfInfo* info) {
+  // One read covers the identification and the header of either class.
+  Bytes ehdr = file.read("ELF header bytes", 0, std::min<std::uint64_t>(file.size(), sizeof(Elf64_Ehdr)));
+  if (!has_elf_magic(std::string_view(reinterpret_cast<const char*>(ehdr.data()), ehdr.size()))) return std::nullopt;
+  file.check("ELF identification bytes", 0, EI_NIDENT);
+  std::uint8_t elf_class = ehdr[EI_CLASS], data = ehdr[EI_DATA];
+  if (elf_class != ELFCLASS32 && elf_class != ELFCLASS64) throw Error(fmt::format("malformed ELF: unknown class {}", elf_class));
+  if (data != ELFDATA2LSB && data != ELFDATA2MSB) throw Error(fmt::format("malformed ELF: unknown data encoding {}", data));
+  const Layout& l = elf_class == ELFCLASS64 ? kLayout64 : kLayout32;
+  file.check("ELF header bytes", 0, l.ehdr_size);
+  if (info) {
+    info->elf_class = elf_class;
+    info->data = data;
+    info->osabi = ehdr[EI_OSABI];
+  }
+  return Header{std::move(ehdr), &l, Decoder{data == ELFDATA2MSB, l.is64}};
+}
+
+// A string of read-only data that may name a Python module: identifiers joined by dots.
+bool is_dotted_identifier(std::string_view s) {
+  if (s.empty() || s.size() > kMaxIdentifier) return false;
+  bool start = true;
+  for (char c : s) {
+    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    bool digit = c >= '0' && c <= '9';
+    if (c == '.') {
+      if (start) return false;
+      start = true;
+    } else if (alpha || (digit && !start)) {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return !start;
 }
 
 }  // namespace
 
 std::optional<ElfInfo> read_elf_direct(int fd, std::uint64_t size) {
   File file(fd, size);
-  // One read covers the identification and the header of either class.
-  Bytes ehdr = file.read("ELF header bytes", 0, std::min<std::uint64_t>(size, sizeof(Elf64_Ehdr)));
-  if (!has_elf_magic(std::string_view(reinterpret_cast<const char*>(ehdr.data()), ehdr.size()))) {
-    return std::nullopt;
-  }
-  file.check("ELF identification bytes", 0, EI_NIDENT);
-  const Bytes& ident = ehdr;
   ElfInfo info;
-  info.elf_class = ident[EI_CLASS];
-  info.data = ident[EI_DATA];
-  info.osabi = ident[EI_OSABI];
-  if (info.elf_class != ELFCLASS32 && info.elf_class != ELFCLASS64) {
-    throw Error(fmt::format("malformed ELF: unknown class {}", info.elf_class));
-  }
-  if (info.data != ELFDATA2LSB && info.data != ELFDATA2MSB) {
-    throw Error(fmt::format("malformed ELF: unknown data encoding {}", info.data));
-  }
-  const Layout& l = info.elf_class == ELFCLASS64 ? kLayout64 : kLayout32;
-  const Decoder d{info.data == ELFDATA2MSB, l.is64};
-  file.check("ELF header bytes", 0, l.ehdr_size);
+  auto header = read_header(file, &info);
+  if (!header) return std::nullopt;
+  const Bytes& ehdr = header->ehdr;
+  const Layout& l = *header->layout;
+  const Decoder& d = header->decoder;
   info.type = d.u16(&ehdr[offsetof(Elf64_Ehdr, e_type)]);  // same place in both classes
   info.machine = d.u16(&ehdr[offsetof(Elf64_Ehdr, e_machine)]);
 
@@ -374,6 +424,40 @@ std::optional<ElfInfo> read_elf_direct(int fd, std::uint64_t size) {
   }
   read_section_notes(file, d, l, ehdr, notes);
   return info;
+}
+
+}  // namespace raison::elf
+
+namespace raison::elf {
+
+std::vector<std::string> read_rodata_identifiers(int fd, std::uint64_t size) {
+  File file(fd, size);
+  auto header = read_header(file, nullptr);
+  if (!header) return {};
+  const Layout& l = *header->layout;
+  const Decoder& d = header->decoder;
+  std::vector<Section> sections = read_sections(file, d, l, header->ehdr);
+  std::uint16_t shstrndx = d.u16(&header->ehdr[l.e_shstrndx]);
+  if (sections.empty() || shstrndx >= sections.size()) return {};
+  const Section& names = sections[shstrndx];
+  std::set<std::string> out;
+  std::uint64_t total = 0;
+  for (const Section& s : sections) {
+    if (s.type != SHT_PROGBITS || s.name >= names.size) continue;
+    Bytes name = file.read("a section name", names.offset + s.name, std::min(kMaxSectionName, names.size - s.name));
+    std::string n(name.begin(), std::find(name.begin(), name.end(), std::uint8_t{0}));
+    if (n != ".rodata" && n.rfind(".rodata.", 0) != 0) continue;
+    if (__builtin_add_overflow(total, s.size, &total) || total > kMaxRodata)
+      throw Error(fmt::format("malformed ELF: more than {:#x} bytes of .rodata", kMaxRodata));
+    Bytes bytes = file.read(".rodata", s.offset, s.size);
+    for (auto begin = bytes.begin(); begin != bytes.end();) {
+      auto nul = std::find(begin, bytes.end(), std::uint8_t{0});
+      std::string_view str(reinterpret_cast<const char*>(&*begin), static_cast<std::size_t>(nul - begin));
+      if (nul != bytes.end() && is_dotted_identifier(str)) out.emplace(str);  // NUL-terminated only
+      begin = nul == bytes.end() ? nul : nul + 1;
+    }
+  }
+  return {out.begin(), out.end()};
 }
 
 }  // namespace raison::elf

@@ -49,6 +49,12 @@ bool has_elf_magic(std::string_view first_bytes);
 // checked against the file size before it is used.
 std::optional<ElfInfo> read_elf(int fd, std::uint64_t size, ElfReaderKind reader);
 
+// The NUL-terminated strings of the file's .rodata sections that read as dotted identifiers
+// ("lxml._elementpath", "_cffi_backend"), sorted and unique: what a compiled Python module may import by
+// name through the C API. Empty for a file that is not ELF or has no section headers. Throws
+// raison::Error (the cause only) if the headers are malformed.
+std::vector<std::string> read_rodata_identifiers(int fd, std::uint64_t size);
+
 // The two readers behind read_elf.
 std::optional<ElfInfo> read_elf_direct(int fd, std::uint64_t size);
 std::optional<ElfInfo> read_elf_lief(int fd, std::uint64_t size);

@@ -23,6 +23,19 @@ void Bindings::other_names(int scope, Toks targets) {
     if (targets[k].kind == Token::Kind::Name && !preceded_by_dot(targets, k)) other(scope, targets[k].text);
 }
 
+// The names a target list binds: `a`, `a, b`, `(a, [b, *c])`; an attribute or a subscript (`x.y`,
+// `sys.modules[name]`) binds no name, and the names inside it are only read.
+void Bindings::target_names(int scope, Toks t) {
+  for (Toks e : split_commas(t)) {
+    if (!e.empty() && is_op(e.front(), "*")) e = e.subspan(1);
+    if (e.empty()) continue;
+    if (e.size() >= 2 && (is_op(e.front(), "(") || is_op(e.front(), "[")) && matching_brackets(e)[0] == e.size() - 1)
+      target_names(scope, e.subspan(1, e.size() - 2));
+    else if (e.size() == 1 && e[0].kind == Token::Kind::Name)
+      other(scope, e[0].text);
+  }
+}
+
 // `name := ...` anywhere, and the names after `as` (import, with, except, case), up to the next ','
 // or ':' outside the target's own brackets.
 void Bindings::walrus_and_as(int scope, Toks t) {
@@ -56,7 +69,11 @@ void Bindings::statement(int scope, Toks s, Pos at) {
     }
     return;
   }
-  if (is_name(s[0], "global") || is_name(s[0], "nonlocal") || is_name(s[0], "del")) {
+  if (is_name(s[0], "del")) {
+    target_names(scope, s.subspan(1));
+    return;
+  }
+  if (is_name(s[0], "global") || is_name(s[0], "nonlocal")) {
     other_names(scope, s.subspan(1));
     // A function's `global m` lets it rebind the module's m at any time.
     if (is_name(s[0], "global")) other_names(0, s.subspan(1));
@@ -64,7 +81,7 @@ void Bindings::statement(int scope, Toks s, Pos at) {
   }
   const Assignment a = assignment_parts(s);
   if (a.augmented) {
-    other_names(scope, a.parts[0]);
+    target_names(scope, a.parts[0]);
     return;
   }
   if (a.parts.size() < 2) return;
@@ -83,7 +100,7 @@ void Bindings::statement(int scope, Toks s, Pos at) {
     } else if (single) {
       other(scope, target[0].text);
     } else {
-      other_names(scope, target);
+      target_names(scope, target);
     }
   }
 }
@@ -113,7 +130,7 @@ void Bindings::header(int scope, int inner, Toks t, size_t kw, size_t colon, Pos
                loop + (values ? display_text(*values) : std::string(iter[0].text)) + " at line " + std::to_string(t[kw].line),
                false, over_name ? std::string(iter[0].text) : ""});
     } else {
-      other_names(scope, target);
+      target_names(scope, target);
     }
   }
 }

@@ -60,7 +60,8 @@ class Bindings {
   };
   void literal(int scope, std::string_view name, Binding b);
   void other(int scope, std::string_view name);
-  void other_names(int scope, Toks targets);  // each name in an assignment target
+  void other_names(int scope, Toks targets);
+  void target_names(int scope, Toks targets);  // each name in an assignment target
   void walrus_and_as(int scope, Toks t);
 
   std::map<std::pair<int, std::string>, Name> names_;

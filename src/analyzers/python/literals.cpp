@@ -18,6 +18,25 @@ std::optional<std::string> str_value(Toks expr) {
 
 std::optional<std::vector<std::string>> str_display(Toks expr) {
   if (expr.empty()) return std::nullopt;
+  // A set display, or a dict display whose keys are str literals: iterating it gives those strings
+  // (the values of a dict are not looked at).
+  if (is_op(expr.front(), "{") && is_op(expr.back(), "}") && matching_brackets(expr)[0] == expr.size() - 1) {
+    std::vector<std::string> keys;
+    for (Toks e : split_commas(expr.subspan(1, expr.size() - 2))) {
+      if (e.empty()) continue;  // a trailing comma
+      size_t colon = 0, depth = 0;
+      for (; colon < e.size(); ++colon) {
+        if (opens(e[colon])) ++depth;
+        else if (closes(e[colon])) --depth;
+        else if (depth == 0 && is_op(e[colon], ":")) break;
+      }
+      auto k = str_value(e.subspan(0, colon));
+      if (!k) return std::nullopt;
+      keys.push_back(std::move(*k));
+    }
+    if (keys.empty()) return std::nullopt;
+    return keys;
+  }
   bool bracketed = (is_op(expr.front(), "(") && is_op(expr.back(), ")")) ||
                    (is_op(expr.front(), "[") && is_op(expr.back(), "]"));
   if (bracketed && matching_brackets(expr)[0] != expr.size() - 1) bracketed = false;  // ("a") + ("b")

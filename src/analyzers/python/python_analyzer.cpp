@@ -1,13 +1,19 @@
 // The Python analyzer: an interpreter brings its startup set (getpath's landmarks, site, encodings,
 // sitecustomize, .pth imports); a script brings its interpreter's startup set and every module its
-// imports reach, resolved on the interpreter's sys.path as importlib's path finder would (packages,
-// namespace packages, extension modules before source, built-in and frozen modules needing no file).
-// Imports inside functions are followed too (they run when the function is called); imports under
-// `if TYPE_CHECKING:` are not (they never run).
+// imports reach, resolved on the interpreter's sys.path as importlib's path finder would. Evidence, each
+// with its reason: import statements (inside functions too: they run when the function is called; not
+// under `if TYPE_CHECKING:`), module names given as literal data (`-m NAME`, import_module("NAME")...),
+// names in the read-only strings of compiled extension modules (imports made through the C API), a
+// console script's entry point; and what a kept module needs beside code: its distribution's metadata
+// (importlib.metadata), its package data, and the files beside it that it names in a string.
 #include <map>
+#include <regex>
 #include <set>
 
+#include "analyzers/python/distributions.hpp"
+#include "analyzers/python/finder.hpp"
 #include "analyzers/python/layout.hpp"
+#include "analyzers/python/package_data.hpp"
 #include "analyzers/python/python_analyzer.hpp"
 #include "analyzers/python/scanner.hpp"
 #include "analyzers/script/shebang.hpp"
@@ -37,13 +43,6 @@ const char* context_name(Import::Context c) {
 const char* const kStartup[] = {"encodings", "codecs", "io", "abc", "site", "os", "stat", "posixpath",
                                 "genericpath", "_collections_abc", "_sitebuiltins"};
 
-// Where a module was found.
-struct Found {
-  enum Kind { Builtin, Frozen, Source, Extension, Package, Namespace } kind;
-  std::string file;               // the file to keep (the module, or a package's __init__.py)
-  std::vector<std::string> path;  // a package's __path__
-};
-
 // A module being scanned, and what its imports inherit.
 struct Module {
   std::string name;  // __name__: "__main__" for a script, "" for the interpreter's own imports
@@ -55,6 +54,31 @@ struct Module {
   // the function is called. The interpreter's bare startup set (`python3 -c pass`): no.
   bool follow_delayed = true;
 };
+
+// One import to make, and why.
+struct Request {
+  std::string from;  // the file that imports
+  std::string why;   // the evidence, as words
+  Import::Context context = Import::Context::TopLevel;
+  bool mandatory = false;  // not found is a problem (an import statement of a seed, --python-import)
+  bool named_by_user = false;  // --python-import: the user asks for it (a test package's data included)
+};
+
+// An easy_install / setuptools console script names its entry point as data:
+// "# EASY-INSTALL-ENTRY-SCRIPT: 'Flask==2.2.2','console_scripts','flask'" or load_entry_point('Flask==2.2.2',
+// 'console_scripts', 'flask').
+struct EntryPointRef {
+  std::string distribution, group, name;
+  std::string evidence;
+};
+std::optional<EntryPointRef> console_script_entry_point(const std::string& text) {
+  static const std::regex pattern(
+      R"((EASY-INSTALL-ENTRY-SCRIPT:\s*|load_entry_point\(\s*)'([^'=]+)(?:==[^']*)?'\s*,\s*'([^']+)'\s*,\s*'([^']+)')");
+  std::smatch m;
+  const std::string head = text.substr(0, 8192);
+  if (!std::regex_search(head, m, pattern)) return std::nullopt;
+  return EntryPointRef{m[2], m[3], m[4], m[0]};
+}
 
 class PythonAnalyzer final : public Analyzer {
  public:
@@ -149,27 +173,28 @@ class PythonAnalyzer final : public Analyzer {
         ctx.reach(dir, Reason{ReasonKind::Data, "python", interp, "on sys.path: importlib lists it"});
     }
     const Module root_module{.name = "", .layout = &layout, .follow_delayed = false};
-    for (const char* name : kStartup) import(ctx, interp, root_module, name, "startup module", Import::Context::TopLevel);
+    for (const char* name : kStartup) import(ctx, root_module, name, Request{.from = interp, .why = "startup module"});
     keep_package_tree(ctx, interp, layout, "encodings", "encodings.search_function imports codecs by name at run time", false);
     for (const auto& c : layout.customize) {
       std::string mod = base_name(c);
       mod = mod.substr(0, mod.find('.'));
-      import(ctx, interp, root_module, mod, "site imports " + mod, Import::Context::Optional);
+      import(ctx, root_module, mod, Request{.from = interp, .why = "site imports " + mod, .context = Import::Context::Optional});
     }
     for (const auto& pth : layout.pth_files) {
       ctx.reach(pth.path, Reason{ReasonKind::Data, "python", interp, "site.py reads .pth files"}, false);
       for (const auto& line : pth.import_lines) {
         ScanResult r = scan(line + "\n");
         for (const auto& imp : r.imports)
-          import(ctx, pth.path, root_module, imp.module, "import line of " + pth.path, Import::Context::Optional);
+          import(ctx, root_module, imp.module,
+                 Request{.from = pth.path, .why = "import line of " + pth.path, .context = Import::Context::Optional});
       }
     }
     for (const auto& name : ctx.options.python_imports) {
       if (ends_with(name, ".*"))
         keep_package_tree(ctx, interp, layout, name.substr(0, name.size() - 2), "--python-import " + name, true);
       else
-        import(ctx, interp, Module{.name = "", .layout = &layout, .follow_delayed = true}, name, "--python-import " + name,
-               Import::Context::TopLevel, true);
+        import(ctx, Module{.name = "", .layout = &layout, .follow_delayed = true}, name,
+               Request{.from = interp, .why = "--python-import " + name, .mandatory = true, .named_by_user = true});
     }
     if (ctx.options.python_stdlib_full) keep_stdlib(ctx, interp, layout);
   }
@@ -179,18 +204,24 @@ class PythonAnalyzer final : public Analyzer {
   void keep_package_tree(Context& ctx, const std::string& from, const Layout& layout, const std::string& package,
                          const std::string& why, bool follow_delayed) {
     const Module root_module{.name = "", .layout = &layout, .follow_delayed = follow_delayed};
-    auto found = find_module(ctx, layout, {}, package);
+    auto found = finder_.find(ctx, layout, {}, package);
     if (!found) {
       ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, from,
                    "package " + package + " not found on sys.path (" + why + ")");
       return;
     }
-    import(ctx, from, root_module, package, why, Import::Context::TopLevel);
+    import(ctx, root_module, package, Request{.from = from, .why = why, .named_by_user = true});
     for (const auto& dir : found->path)
       glob_root(ctx.root, dir, [&](const std::string& p) {
         if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
         auto v = ctx.reach(p, Reason{ReasonKind::Import, "python", from, why + ": keeps the whole package " + package}, false);
-        if (v && ends_with(p, ".py")) enqueue_module(ctx, *v, layout, module_name_for(ctx, layout, p), ends_with(p, "/__init__.py"), follow_delayed);
+        if (!v || !is_module_file(layout, base_name(p)) || ends_with(p, ".pyc")) return;
+        const std::string name = finder_.module_name_of(ctx, layout, p);
+        const bool is_package = base_name(p).rfind("__init__.", 0) == 0;
+        if (ends_with(p, ".py"))
+          enqueue_module(ctx, *v, Module{.name = name, .is_package = is_package, .layout = &layout, .follow_delayed = follow_delayed});
+        else
+          compiled_imports(ctx, *v, Module{.name = name, .is_package = is_package, .layout = &layout, .follow_delayed = follow_delayed});
       }, [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, p, e); });
   }
 
@@ -212,111 +243,44 @@ class PythonAnalyzer final : public Analyzer {
     }
   }
 
-  // The dotted name of a source file under one of the layout's sys.path directories.
-  std::string module_name_for(Context& ctx, const Layout& layout, const std::string& file) {
-    std::string best;
-    for (const auto& dir : layout.sys_path) {
-      auto r = ctx.lookup(dir);
-      std::string d = r && r->exists ? r->path : dir;
-      if (file.rfind(d + "/", 0) == 0 && d.size() > best.size()) best = d;
-    }
-    if (best.empty()) return "";
-    std::string rel = file.substr(best.size() + 1);
-    if (ends_with(rel, "/__init__.py")) rel = rel.substr(0, rel.size() - 12);
-    else if (ends_with(rel, ".py")) rel = rel.substr(0, rel.size() - 3);
-    for (auto& c : rel)
-      if (c == '/') c = '.';
-    return rel;
-  }
-
-  void enqueue_module(Context& ctx, Graph::Vertex v, const Layout& layout, const std::string& name, bool package,
-                      bool follow_delayed) {
+  void enqueue_module(Context& ctx, Graph::Vertex v, const Module& m) {
     if (modules_.count(v)) return;
-    Module m{.name = name, .is_package = package, .layout = &layout, .follow_delayed = follow_delayed};
     modules_[v] = m;
     scan_module(ctx, v, m);
   }
 
-  // importlib's PathFinder/FileFinder for one name on one path list.
-  std::optional<Found> find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
-                               const std::string& tail) {
-    // A file of one of the loaders' suffixes; a path that cannot be resolved (a loop of links) is
-    // diagnosed and passed over, as importlib passes over what it cannot stat.
-    auto file = [&](const std::string& p) { return ctx.lookup_file(p).has_value(); };
-    std::vector<std::string> portions;
-    for (const auto& entry : path) {
-      auto d = ctx.lookup(entry);
-      if (!d || !d->exists || d->stat.type != FileType::Directory) continue;
-      std::string base = join_path(d->path, tail);
-      auto bd = ctx.lookup(base);
-      bool is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
-      if (is_dir) {
-        // A regular package: __init__ with any loader's suffix (extension, source, bytecode).
-        for (const auto& suffix : layout.extension_suffixes)
-          if (file(base + "/__init__" + suffix)) return Found{Found::Package, base + "/__init__" + suffix, {base}};
-        for (const char* suffix : {".py", ".pyc"})
-          if (file(base + "/__init__" + suffix)) return Found{Found::Package, base + "/__init__" + suffix, {base}};
-      }
-      // A module: extension suffixes first, then source, then sourceless bytecode.
-      for (const auto& suffix : layout.extension_suffixes)
-        if (file(base + suffix)) return Found{Found::Extension, base + suffix, {}};
-      for (const char* suffix : {".py", ".pyc"})
-        if (file(base + suffix)) return Found{Found::Source, base + suffix, {}};
-      if (is_dir) portions.push_back(base);  // a portion of a namespace package
-    }
-    if (!portions.empty()) return Found{Found::Namespace, "", portions};
-    return std::nullopt;
-  }
-
-  std::optional<Found> find_module(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
-                                   const std::string& fullname) {
-    if (layout.builtin_modules.count(fullname)) return Found{Found::Builtin, "", {}};
-    for (const auto& f : layout.frozen_modules)
-      if (f == fullname && fullname != "os") return Found{Found::Frozen, "", {}};  // os.py is read as a landmark
-    auto dot = fullname.rfind('.');
-    if (dot == std::string::npos) {
-      std::vector<std::string> path = script_dirs;
-      path.insert(path.end(), layout.sys_path.begin(), layout.sys_path.end());
-      return find_on(ctx, layout, path, fullname);
-    }
-    auto parent = find_module(ctx, layout, script_dirs, fullname.substr(0, dot));
-    if (!parent || (parent->kind != Found::Package && parent->kind != Found::Namespace)) return std::nullopt;
-    return find_on(ctx, layout, parent->path, fullname.substr(dot + 1));
-  }
-
-  // Imports `fullname` (and, first, each package above it) for the file `from`.
-  bool import(Context& ctx, const std::string& from, const Module& importer, const std::string& fullname,
-              const std::string& why, Import::Context context, bool mandatory = false) {
+  // Imports `fullname` (and, first, each package above it) for `importer`.
+  bool import(Context& ctx, const Module& importer, const std::string& fullname, const Request& req) {
     if (fullname.empty()) return false;
-    const Layout& layout = *importer.layout;
     bool ok = true;
-    size_t pos = 0;
-    while (ok) {
+    for (size_t pos = 0; ok;) {
       size_t dot = fullname.find('.', pos);
-      std::string name = fullname.substr(0, dot);
-      ok = import_one(ctx, from, importer, name, why, context, mandatory && dot == std::string::npos, layout);
+      Request step = req;
+      step.mandatory = req.mandatory && dot == std::string::npos;
+      ok = import_one(ctx, importer, fullname.substr(0, dot), step);
       if (dot == std::string::npos) break;
       pos = dot + 1;
     }
     return ok;
   }
 
-  bool import_one(Context& ctx, const std::string& from, const Module& importer, const std::string& name,
-                  const std::string& why, Import::Context context, bool mandatory, const Layout& layout) {
-    auto found = find_module(ctx, layout, importer.script_dirs, name);
+  bool import_one(Context& ctx, const Module& importer, const std::string& name, const Request& req) {
+    const Layout& layout = *importer.layout;
+    auto found = finder_.find(ctx, layout, importer.script_dirs, name);
     if (!found) {
-      bool problem = mandatory || (importer.from_seed && context == Import::Context::TopLevel);
-      ctx.diagnose(problem ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note, Diagnostic::Code::NotFound, from,
-                   "module " + name + " not found on sys.path (" + why + ", " + context_name(context) + ")");
+      bool problem = req.mandatory || (importer.from_seed && req.context == Import::Context::TopLevel);
+      ctx.diagnose(problem ? Diagnostic::Severity::Incomplete : Diagnostic::Severity::Note, Diagnostic::Code::NotFound, req.from,
+                   "module " + name + " not found on sys.path (" + req.why + ", " + context_name(req.context) + ")");
       return false;
     }
     if (found->kind == Found::Builtin || found->kind == Found::Frozen || found->file.empty()) {
       for (const auto& dir : found->path)  // a namespace package's directories
-        ctx.reach(dir, Reason{ReasonKind::Import, "python", from, why + ": namespace package " + name}, false);
+        ctx.reach(dir, Reason{ReasonKind::Import, "python", req.from, req.why + ": namespace package " + name}, false);
+      if (!found->path.empty() && name.find('.') == std::string::npos) distribution_metadata(ctx, layout, name, found->path.front());
       return true;
     }
-    Reason r{ReasonKind::Import, "python", from,
-             why + " (" + context_name(context) + "): " + name + (found->kind == Found::Extension ? " is an extension module" : "")};
+    Reason r{ReasonKind::Import, "python", req.from,
+             req.why + " (" + context_name(req.context) + "): " + name + (found->kind == Found::Extension ? " is an extension module" : "")};
     auto v = ctx.reach(found->file, r);
     if (!v) return false;
     if (ctx.options.python_bytecode && ends_with(found->file, ".py")) {
@@ -325,21 +289,28 @@ class PythonAnalyzer final : public Analyzer {
                         std::to_string(layout.major) + std::to_string(layout.minor) + ".pyc";
       ctx.reach(pyc, Reason{ReasonKind::Data, "python", found->file, "bytecode cached for " + base + " (--python-bytecode keep)"});
     }
-    if (found->kind == Found::Source || found->kind == Found::Package)
-      if (ends_with(found->file, ".py")) {
-        auto it = modules_.find(*v);
-        if (it == modules_.end()) {
-          Module m{.name = name, .is_package = found->kind == Found::Package, .layout = &layout,
-                   .script_dirs = importer.script_dirs, .from_seed = false, .follow_delayed = importer.follow_delayed};
-          modules_[*v] = m;
-          scan_module(ctx, *v, m);
-        } else if (importer.follow_delayed && !it->second.follow_delayed) {
-          // Scanned for the startup set only; now a program imports it: its delayed imports count too.
-          it->second.follow_delayed = true;
-          Module m = it->second;
-          scan_module(ctx, *v, m);
-        }
-      }
+    // What importlib.metadata and the package itself read beside the code.
+    if (name.find('.') == std::string::npos)
+      distribution_metadata(ctx, layout, name, found->kind == Found::Package ? found->path.front() : found->file);
+    if (found->kind == Found::Package) keep_package_data(ctx, layout, name, found->file, found->path.front(), req.named_by_user);
+    const bool is_package = found->kind == Found::Package;
+    Module m{.name = name, .is_package = is_package, .layout = &layout, .script_dirs = importer.script_dirs,
+             .from_seed = false, .follow_delayed = importer.follow_delayed};
+    if (!ends_with(found->file, ".py")) {
+      if (ends_with(found->file, ".pyc")) return true;  // sourceless bytecode: nothing to scan
+      compiled_imports(ctx, *v, m);
+      return true;
+    }
+    auto it = modules_.find(*v);
+    if (it == modules_.end()) {
+      modules_[*v] = m;
+      scan_module(ctx, *v, m);
+    } else if (importer.follow_delayed && !it->second.follow_delayed) {
+      // Scanned for the startup set only; now a program imports it: its delayed imports count too.
+      it->second.follow_delayed = true;
+      Module again = it->second;
+      scan_module(ctx, *v, again);
+    }
     return true;
   }
 
@@ -362,26 +333,139 @@ class PythonAnalyzer final : public Analyzer {
           continue;
         }
       }
-      std::string why = imp.how + " " + (imp.level ? std::string(size_t(imp.level), '.') + imp.module : imp.module) +
-                        " at line " + std::to_string(imp.line);
+      const bool statement = imp.how == "import" || imp.how == "from";
+      Request req{.from = path, .context = imp.context};
+      if (statement) {
+        req.why = imp.how + " " + (imp.level ? std::string(size_t(imp.level), '.') + imp.module : imp.module) +
+                  " at line " + std::to_string(imp.line);
+      } else {
+        // A name given as data: literal evidence, but the name may belong to another program (a
+        // `-m` of a tool that is not python): a miss is a note, never a problem.
+        req.why = imp.evidence.empty() ? imp.how + " " + imp.module + " at line " + std::to_string(imp.line) : imp.evidence;
+        if (req.context == Import::Context::TopLevel) req.context = Import::Context::Optional;
+      }
       if (imp.how == "from") {
-        if (!import(ctx, path, m, base, why, imp.context)) continue;
+        if (!import(ctx, m, base, req)) continue;
         for (const auto& n : imp.names) {
           if (n == "*") continue;
           // `from pkg import name`: name may be a submodule; if it is not, it is an attribute.
-          auto sub = find_module(ctx, *m.layout, m.script_dirs, base.empty() ? n : base + "." + n);
-          if (sub) import(ctx, path, m, base.empty() ? n : base + "." + n, why, imp.context);
+          const std::string sub = base.empty() ? n : base + "." + n;
+          if (finder_.find(ctx, *m.layout, m.script_dirs, sub)) import(ctx, m, sub, req);
         }
-      } else {
-        import(ctx, path, m, base, why, imp.context);
+        continue;
+      }
+      if (!import(ctx, m, base, req)) continue;
+      // `python -m PKG` and runpy.run_module("PKG") run the package's __main__.
+      if (imp.how == "-m" || imp.how == "run_module")
+        if (auto f = finder_.find(ctx, *m.layout, m.script_dirs, base); f && (f->kind == Found::Package || f->kind == Found::Namespace))
+          if (finder_.find(ctx, *m.layout, m.script_dirs, base + ".__main__")) import(ctx, m, base + ".__main__", req);
+    }
+    // Files the module names beside itself: data or a helper script it opens or runs by that name.
+    const std::string dir = parent_path(path);
+    for (const auto& f : r.file_names)
+      if (auto file = ctx.lookup_file(join_path(dir, f.name)); file && file->path != path)
+        ctx.reach(*file, Reason{ReasonKind::Data, "python", path,
+                                "named by the string \"" + f.name + "\" at line " + std::to_string(f.line) + ", a file beside the module"});
+    if (m.name == "__main__") console_script(ctx, m, path, *text);
+  }
+
+  // A console script generated by setuptools names its entry point as data; the distribution's
+  // entry_points.txt says which module that is.
+  void console_script(Context& ctx, const Module& m, const std::string& path, const std::string& text) {
+    auto ref = console_script_entry_point(text);
+    if (!ref) return;
+    const Distribution* dist = distributions_.named(ctx, m.layout->site_dirs, ref->distribution);
+    if (!dist) {
+      ctx.diagnose(Diagnostic::Severity::Note, Diagnostic::Code::NotFound, path,
+                   "distribution " + ref->distribution + " of the console script is not installed (" + ref->evidence + ")");
+      return;
+    }
+    ctx.reach(dist->metadata, Reason{ReasonKind::Data, "python", path, "metadata of " + dist->name + ", which the console script reads its entry point from"});
+    keep_metadata_tree(ctx, *dist, path);
+    auto ep = distributions_.entry_point(ctx, *dist, ref->group, ref->name);
+    if (!ep) {
+      ctx.diagnose(Diagnostic::Severity::Incomplete, Diagnostic::Code::NotFound, path,
+                   "entry point " + ref->group + " " + ref->name + " not found in " + dist->metadata + "/entry_points.txt");
+      return;
+    }
+    import(ctx, m, ep->module,
+           Request{.from = path, .why = "entry point " + ref->group + " " + ref->name + " = " + ep->module +
+                                       (ep->object.empty() ? "" : ":" + ep->object) + " of " + dist->name + " (" + ref->evidence + ")",
+                   .mandatory = true});
+  }
+
+  // importlib.metadata (version(), entry_points(), files()) finds a distribution by its metadata
+  // directory beside the modules: keep the metadata of every distribution that provides a kept
+  // top-level module of a site directory.
+  void distribution_metadata(Context& ctx, const Layout& layout, const std::string& top, const std::string& found_at) {
+    for (const auto& site : layout.site_dirs) {
+      auto s = ctx.lookup(site);
+      if (!s || !s->exists || found_at.rfind(s->path + "/", 0) != 0) continue;
+      for (const Distribution* dist : distributions_.providing(ctx, s->path, top)) {
+        if (!metadata_kept_.insert(dist->metadata).second) continue;
+        keep_metadata_tree(ctx, *dist, found_at);
+      }
+    }
+  }
+
+  void keep_metadata_tree(Context& ctx, const Distribution& dist, const std::string& from) {
+    const std::string why = "distribution metadata of " + dist.name + " (importlib.metadata reads it): provides " +
+                            (dist.top_level.empty() ? dist.name : dist.top_level.front());
+    glob_root(ctx.root, dist.metadata,
+              [&](const std::string& p) { ctx.reach(p, Reason{ReasonKind::Data, "python", from, why}, false); },
+              [&](const std::string& p, const std::string& e) { ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, p, e); });
+  }
+
+  // Package data, kept by the rule python-package-data (recommended; --python-package-data drop). A
+  // test package's data (the standard library's `test`: 6 MB of test files) only when the user names
+  // the package or one of its modules (--python-import): imported on the way, it runs no test.
+  void keep_package_data(Context& ctx, const Layout& layout, const std::string& package, const std::string& init,
+                         const std::string& dir, bool named_by_user) {
+    if (!ctx.options.python_package_data || int(Priority::Recommended) > int(ctx.options.priority)) return;
+    const std::string last = package.substr(package.rfind('.') == std::string::npos ? 0 : package.rfind('.') + 1);
+    if ((last == "test" || last == "tests" || last == "testing") && !named_by_user) return;
+    if (!package_data_kept_.insert(dir).second) return;
+    for (const auto& p : package_data(ctx, layout, dir))
+      ctx.reach(p, Reason{ReasonKind::Data, "python", init,
+                          "package data of " + package + " (rule python-package-data, recommended): read through __file__ or importlib.resources"});
+  }
+
+  // A compiled module imports through the C API by name (PyImport_ImportModule("lxml._elementpath"),
+  // Cython's relative "_elementpath" from inside lxml, cffi's "_cffi_backend"): every string of its
+  // read-only data that names a module on the interpreter's path, absolute or relative to the module's
+  // package, is an import. Strings that name nothing are passed over silently.
+  void compiled_imports(Context& ctx, Graph::Vertex v, const Module& m) {
+    if (!extensions_scanned_.insert(v).second) return;
+    const std::string path = ctx.graph().node(v).path;
+    const std::string file = base_name(path);
+    const Layout& layout = *m.layout;
+    const std::string package = m.is_package ? m.name : m.name.substr(0, m.name.rfind('.') == std::string::npos ? 0 : m.name.rfind('.'));
+    std::vector<std::string> search = m.script_dirs;
+    search.insert(search.end(), layout.sys_path.begin(), layout.sys_path.end());
+    std::vector<std::string> package_dirs;
+    if (!package.empty())
+      if (auto p = finder_.find(ctx, layout, m.script_dirs, package)) package_dirs = p->path;
+    for (const auto& s : elf_files_->rodata_identifiers(ctx, v)) {
+      std::vector<std::string> candidates;
+      if (!package.empty() && finder_.may_exist(ctx, layout, package_dirs, s)) candidates.push_back(package + "." + s);
+      if (finder_.may_exist(ctx, layout, search, s)) candidates.push_back(s);
+      for (const auto& name : candidates) {
+        if (name == m.name || !finder_.find(ctx, layout, m.script_dirs, name)) continue;
+        import(ctx, m, name, Request{.from = path, .why = "imported by compiled code: string \"" + s + "\" in " + file,
+                                     .context = Import::Context::Optional});
+        break;
       }
     }
   }
 
   std::shared_ptr<elf::ElfCache> elf_files_;
+  ModuleFinder finder_;
+  Distributions distributions_;
   std::map<std::string, std::unique_ptr<Layout>> layouts_;
   std::set<const Layout*> started_;
   std::map<Graph::Vertex, Module> modules_;
+  std::set<Graph::Vertex> extensions_scanned_;
+  std::set<std::string> metadata_kept_, package_data_kept_;
 };
 
 }  // namespace

@@ -533,11 +533,36 @@ class Scanner {
 
 }  // namespace
 
+namespace {
+
+// "name.ext": letters, digits, '_', '-', '.', at most 128 bytes, a '.' that is neither first nor last.
+bool looks_like_file_name(std::string_view s) {
+  if (s.size() < 3 || s.size() > 128 || s.front() == '.' || s.back() == '.') return false;
+  if (s.find('.') == std::string_view::npos) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+      return false;
+  return true;
+}
+
+void collect_file_names(const std::vector<LogicalLine>& lines, ScanResult& result) {
+  std::set<std::string, std::less<>> seen;
+  for (const auto& line : lines)
+    for (const Token& t : line.tokens) {
+      if (t.kind != Token::Kind::String || string_prefix(t.text).find_first_of("fFbB") != std::string::npos) continue;
+      std::string_view body = string_body(t.text);
+      if (looks_like_file_name(body) && seen.emplace(body).second) result.file_names.push_back({std::string(body), t.line});
+    }
+}
+
+}  // namespace
+
 ScanResult scan(std::string_view source) {
   ScanResult result;
   std::string text = decode_source(source, result.diagnostics);
   std::vector<LogicalLine> lines = tokenize(text, result.diagnostics);
   Scanner(lines, result).run();
+  collect_file_names(lines, result);
   return result;
 }
 

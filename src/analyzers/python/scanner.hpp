@@ -49,8 +49,17 @@ struct Import {
   bool through_name = false;
 };
 
+// A str literal that reads as the name of a file (no '/', a base and an extension:
+// "tf_inherit_check.py", "cfgparser.1", "cacert.pem"): a module that names a file beside it opens or
+// runs it by that name (os.path.join(os.path.dirname(__file__), NAME), support.findfile(NAME)).
+struct FileName {
+  std::string name;
+  int line = 0;
+};
+
 struct ScanResult {
   std::vector<Import> imports;  // in line order
+  std::vector<FileName> file_names;  // in line order, each name once
   // Problems that make CPython refuse the file (NUL byte, unknown encoding, undecodable bytes,
   // unterminated string). The imports are still scanned as a best effort.
   std::vector<std::string> diagnostics;

@@ -55,7 +55,9 @@ inline bool closes(const Token& t) { return is_op(t, ")") || is_op(t, "]") || is
 std::optional<std::string> str_value(Toks expr);
 
 // The strings of a tuple or list display made only of str literals: ("a", "b"), ["a"], ("a",), or a
-// bare `"a", "b"`; nullopt for anything else (a lone "a" is a string, not a display).
+// bare `"a", "b"`; of a set display {"a", "b"}; the keys of a dict display whose keys are all str
+// literals, {"a": ..., "b": ...} (what iterating it gives); nullopt for anything else (a lone "a" is a
+// string, not a display).
 std::optional<std::vector<std::string>> str_display(Toks expr);
 
 // Those strings as Python prints a tuple, `("a", "b")`, for evidence.

@@ -1,0 +1,111 @@
+// ModuleFinder: importlib's PathFinder and FileFinder in the order CPython tries them (see finder.hpp).
+#include "analyzers/python/finder.hpp"
+
+#include "raison/error.hpp"
+
+namespace raison::python {
+
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+bool is_module_file(const Layout& layout, const std::string& name) {
+  if (ends_with(name, ".py") || ends_with(name, ".pyc")) return true;
+  for (const auto& suffix : layout.extension_suffixes)
+    if (ends_with(name, suffix)) return true;
+  return false;
+}
+
+std::optional<Found> ModuleFinder::find(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                                        const std::string& fullname) {
+  if (layout.builtin_modules.count(fullname)) return Found{Found::Builtin, "", {}};
+  for (const auto& f : layout.frozen_modules)
+    if (f == fullname && fullname != "os") return Found{Found::Frozen, "", {}};  // os.py is read as a landmark
+  auto dot = fullname.rfind('.');
+  if (dot == std::string::npos) {
+    std::vector<std::string> path = script_dirs;
+    path.insert(path.end(), layout.sys_path.begin(), layout.sys_path.end());
+    return find_on(ctx, layout, path, fullname);
+  }
+  auto parent = find(ctx, layout, script_dirs, fullname.substr(0, dot));
+  if (!parent || (parent->kind != Found::Package && parent->kind != Found::Namespace)) return std::nullopt;
+  return find_on(ctx, layout, parent->path, fullname.substr(dot + 1));
+}
+
+std::optional<Found> ModuleFinder::find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
+                                           const std::string& tail) {
+  // A file of one of the loaders' suffixes; a path that cannot be resolved (a loop of links) is
+  // diagnosed and passed over, as importlib passes over what it cannot stat.
+  auto file = [&](const std::string& p) { return ctx.lookup_file(p).has_value(); };
+  std::vector<std::string> portions;
+  for (const auto& entry : path) {
+    auto d = ctx.lookup(entry);
+    if (!d || !d->exists || d->stat.type != FileType::Directory) continue;
+    std::string base = join_path(d->path, tail);
+    auto bd = ctx.lookup(base);
+    bool is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
+    if (is_dir) {
+      // A regular package: __init__ with any loader's suffix (extension, source, bytecode).
+      for (const auto& suffix : layout.extension_suffixes)
+        if (file(base + "/__init__" + suffix)) return Found{Found::Package, base + "/__init__" + suffix, {base}};
+      for (const char* suffix : {".py", ".pyc"})
+        if (file(base + "/__init__" + suffix)) return Found{Found::Package, base + "/__init__" + suffix, {base}};
+    }
+    // A module: extension suffixes first, then source, then sourceless bytecode.
+    for (const auto& suffix : layout.extension_suffixes)
+      if (file(base + suffix)) return Found{Found::Extension, base + suffix, {}};
+    for (const char* suffix : {".py", ".pyc"})
+      if (file(base + suffix)) return Found{Found::Source, base + suffix, {}};
+    if (is_dir) portions.push_back(base);  // a portion of a namespace package
+  }
+  if (!portions.empty()) return Found{Found::Namespace, "", portions};
+  return std::nullopt;
+}
+
+const std::set<std::string>& ModuleFinder::names_in(Context& ctx, const std::string& dir) {
+  if (auto it = listings_.find(dir); it != listings_.end()) return it->second;
+  std::set<std::string> names;
+  if (auto d = ctx.lookup(dir); d && d->exists && d->stat.type == FileType::Directory) {
+    try {
+      for (const auto& entry : ctx.root.list_dir(d->path)) names.insert(entry.substr(0, entry.find('.')));
+    } catch (const Error& e) {
+      ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, d->path, e.what());
+    }
+  }
+  return listings_.emplace(dir, std::move(names)).first->second;
+}
+
+bool ModuleFinder::may_exist(Context& ctx, const Layout& layout, const std::vector<std::string>& dirs,
+                             const std::string& name) {
+  const std::string first = name.substr(0, name.find('.'));
+  if (layout.builtin_modules.count(first)) return true;
+  for (const auto& f : layout.frozen_modules)
+    if (f == first) return true;
+  for (const auto& dir : dirs)
+    if (names_in(ctx, dir).count(first)) return true;
+  return false;
+}
+
+std::string ModuleFinder::module_name_of(Context& ctx, const Layout& layout, const std::string& file) {
+  std::string best;
+  for (const auto& dir : layout.sys_path) {
+    auto r = ctx.lookup(dir);
+    std::string d = r && r->exists ? r->path : dir;
+    if (file.rfind(d + "/", 0) == 0 && d.size() > best.size()) best = d;
+  }
+  if (best.empty()) return "";
+  std::string rel = file.substr(best.size() + 1);
+  std::string leaf = base_name(rel);
+  std::string stem = leaf.substr(0, leaf.find('.'));  // "etree" of etree.cpython-311-x86_64-linux-gnu.so
+  rel = rel.substr(0, rel.size() - leaf.size()) + stem;
+  if (stem == "__init__") rel = rel.size() > 9 ? rel.substr(0, rel.size() - 9) : "";
+  for (auto& c : rel)
+    if (c == '/') c = '.';
+  return rel;
+}
+
+}  // namespace raison::python

@@ -1,0 +1,51 @@
+// importlib's path-based finder, over a root: where a module name is found on an interpreter's
+// sys.path (PathFinder and FileFinder: packages, namespace packages, extension modules before source,
+// sourceless bytecode; built-in and frozen modules need no file), and the reverse question, which
+// module a file under sys.path is.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/analyzer.hpp"
+#include "analyzers/python/layout.hpp"
+
+namespace raison::python {
+
+// Where a module was found.
+struct Found {
+  enum Kind { Builtin, Frozen, Source, Extension, Package, Namespace } kind;
+  std::string file;               // the file to keep (the module, or a package's __init__), "" for none
+  std::vector<std::string> path;  // a package's __path__ (as found: links in the last component kept)
+};
+
+class ModuleFinder {
+ public:
+  // `script_dirs` come before the layout's sys.path (a script's own directory).
+  std::optional<Found> find(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                            const std::string& fullname);
+
+  // False when no directory of the path could hold a module named `fullname`'s first component: a
+  // quick test on directory listings (as importlib's FileFinder caches them) before find().
+  bool may_exist(Context& ctx, const Layout& layout, const std::vector<std::string>& dirs, const std::string& name);
+
+  // The dotted name of a module file (or a package's __init__) under one of the layout's sys.path
+  // directories, "" if it is under none.
+  std::string module_name_of(Context& ctx, const Layout& layout, const std::string& file);
+
+ private:
+  std::optional<Found> find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
+                               const std::string& tail);
+  // Module-like names in a directory: entries without their loader suffix ("json", "_json").
+  const std::set<std::string>& names_in(Context& ctx, const std::string& dir);
+
+  std::map<std::string, std::set<std::string>> listings_;
+};
+
+// The suffixes of files a loader imports: the extension suffixes, ".py", ".pyc".
+bool is_module_file(const Layout& layout, const std::string& name);
+
+}  // namespace raison::python
