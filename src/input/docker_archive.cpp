@@ -9,6 +9,7 @@
 
 #include "input/image.hpp"
 #include "raison/error.hpp"
+#include "util/path.hpp"
 
 namespace raison {
 
@@ -52,18 +53,13 @@ std::string normal(std::string_view name) {
 std::string link_target(const std::string& member, const std::string& target) {
   std::vector<std::string> parts;
   std::string path = target.starts_with("/") ? target : member.substr(0, member.rfind('/') + 1) + target;
-  std::size_t i = 0;
-  while (i <= path.size()) {
-    std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    std::string c = path.substr(i, j - i);
+  for (std::string& c : path_components(path)) {
     if (c == "..") {
       if (parts.empty()) throw Error("member " + member + " links outside the archive");
       parts.pop_back();
-    } else if (!c.empty() && c != ".") {
-      parts.push_back(c);
+    } else if (c != ".") {
+      parts.push_back(std::move(c));
     }
-    i = j + 1;
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;

@@ -17,22 +17,17 @@ namespace raison {
 
 FdSource::FdSource(int dirfd, const std::string& path) {
   // O_NONBLOCK: opening a fifo planted where a blob should be must not hang.
-  fd_ = ::openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd_ < 0) throw_errno(path);
+  fd_.reset(::openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd_.valid()) throw_errno(path);
   struct stat st;
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd_);
-    throw Error(path + ": not a regular file");
-  }
-  ::fcntl(fd_, F_SETFL, 0);
+  if (::fstat(fd_.get(), &st) != 0 || !S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+  ::fcntl(fd_.get(), F_SETFL, 0);
   size_ = static_cast<std::uint64_t>(st.st_size);
 }
 
-FdSource::~FdSource() { ::close(fd_); }
-
 std::size_t FdSource::read(void* buf, std::size_t n) {
   for (;;) {
-    ssize_t r = ::read(fd_, buf, n);
+    ssize_t r = ::read(fd_.get(), buf, n);
     if (r >= 0) return static_cast<std::size_t>(r);
     if (errno != EINTR) throw_errno("reading");
   }

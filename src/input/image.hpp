@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "raison/root.hpp"
+#include "util/fd.hpp"
 
 struct archive;
 
@@ -133,14 +134,11 @@ class FdSource final : public ByteSource {
   // Opens `path` (relative to `dirfd`, or absolute) without blocking on a fifo and throws Error unless
   // it is a regular file.
   FdSource(int dirfd, const std::string& path);
-  ~FdSource() override;
-  FdSource(const FdSource&) = delete;
-  FdSource& operator=(const FdSource&) = delete;
   std::size_t read(void* buf, std::size_t n) override;
   std::uint64_t size() const { return size_; }
 
  private:
-  int fd_ = -1;
+  Fd fd_;
   std::uint64_t size_ = 0;
 };
 

@@ -7,7 +7,6 @@
 // write only to another place inside. The last component is never followed.
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
@@ -22,6 +21,10 @@
 
 #include "input/image.hpp"
 #include "raison/error.hpp"
+#include "util/dir.hpp"
+#include "util/fd.hpp"
+#include "util/path.hpp"
+#include "util/printable.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -37,45 +40,6 @@ constexpr std::size_t kMaxXattrs = 64;
 constexpr std::size_t kMaxXattrValue = 64 * 1024;
 constexpr std::size_t kMaxDiagnostics = 200;
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : fd_(o.release()) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = o.release();
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
-
-// Entry names reach messages; control bytes would break the one-line rule.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 // An entry name as components. Leading "/" and "./" are dropped, as docker and containerd do (layers
 // are always relative to the root); "." and empty components are dropped. Any ".." is refused, even one
 // that would stay inside: no tool writes them, and cleaning "a/../b" lexically disagrees with the
@@ -83,16 +47,11 @@ std::string printable(std::string_view s) {
 std::vector<std::string> split_entry_path(std::string_view name) {
   if (name.size() > PATH_MAX) throw Error("name longer than PATH_MAX (" + std::to_string(PATH_MAX) + ")");
   std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i <= name.size()) {
-    std::size_t j = name.find('/', i);
-    if (j == std::string_view::npos) j = name.size();
-    std::string_view c = name.substr(i, j - i);
+  for (std::string& c : path_components(name)) {
     if (c == "..") throw Error("'..' component (an entry may not climb out of the root)");
     if (c.size() > NAME_MAX)
       throw Error("component of " + std::to_string(c.size()) + " bytes, longer than NAME_MAX (255)");
-    if (!c.empty() && c != ".") out.emplace_back(c);
-    i = j + 1;
+    if (c != ".") out.push_back(std::move(c));
   }
   return out;
 }
@@ -116,25 +75,10 @@ void remove_tree(int dirfd, const std::string& name) {
     throw_errno("removing " + name);
   }
   if (S_ISDIR(st.st_mode)) {
-    int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) throw_errno("removing " + name);
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-      ::close(fd);
-      throw_errno("removing " + name);
-    }
-    std::vector<std::string> children;
-    while (dirent* e = ::readdir(d)) {
-      std::string_view n = e->d_name;
-      if (n != "." && n != "..") children.emplace_back(n);
-    }
-    try {
-      for (const auto& c : children) remove_tree(::dirfd(d), c);
-    } catch (...) {
-      ::closedir(d);
-      throw;
-    }
-    ::closedir(d);
+    Fd dir(::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir.valid()) throw_errno("removing " + name);
+    for (const auto& child : dir_entry_names(dir.get(), "removing " + name)) remove_tree(dir.get(), child);
+    dir.reset();
     if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0) throw_errno("removing " + name);
   } else if (::unlinkat(dirfd, name.c_str(), 0) != 0) {
     throw_errno("removing " + name);
@@ -189,9 +133,9 @@ struct Staging::Impl {
   }
 
   Fd dup_root() const {
-    int fd = ::fcntl(root.get(), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) throw_errno("dup");
-    return Fd(fd);
+    Fd fd(::fcntl(root.get(), F_DUPFD_CLOEXEC, 0));
+    if (!fd.valid()) throw_errno("dup");
+    return fd;
   }
 
   Fd reopen(const std::vector<std::string>& stack) const {
@@ -241,14 +185,7 @@ struct Staging::Impl {
           stack.clear();
           cur = dup_root();
         }
-        std::vector<std::string> parts;
-        std::size_t i = 0;
-        while (i <= target.size()) {
-          std::size_t j = target.find('/', i);
-          if (j == std::string::npos) j = target.size();
-          if (j > i) parts.push_back(target.substr(i, j - i));
-          i = j + 1;
-        }
+        std::vector<std::string> parts = path_components(target);
         pending.insert(pending.begin(), parts.begin(), parts.end());
         continue;
       }
@@ -289,15 +226,7 @@ struct Staging::Impl {
   // Hides what lower layers put in the directory: every child not written by this layer goes, and
   // directories this layer wrote are emptied the same way.
   void make_opaque(int dirfd, const std::string& canonical) {
-    DIR* d = ::fdopendir(::fcntl(dirfd, F_DUPFD_CLOEXEC, 0));
-    if (!d) throw_errno(canonical);
-    ::rewinddir(d);
-    std::vector<std::string> children;
-    while (dirent* e = ::readdir(d)) {
-      std::string_view n = e->d_name;
-      if (n != "." && n != "..") children.emplace_back(n);
-    }
-    ::closedir(d);
+    std::vector<std::string> children = dir_entry_names(dirfd, canonical);
     for (const auto& c : children) {
       std::string path = child_of(canonical, c);
       if (!this_layer.count(path)) {

@@ -8,6 +8,7 @@
 
 #include "input/image.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 
 namespace raison {
 
@@ -100,18 +101,14 @@ bool is_index(const std::string& media_type, const json& doc) {
 
 class Layout {
  public:
-  explicit Layout(const std::string& dir) : dir_(dir) {
-    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) throw_errno(dir);
+  explicit Layout(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (!fd_.valid()) throw_errno(dir);
   }
-  ~Layout() { ::close(fd_); }
-  Layout(const Layout&) = delete;
-  Layout& operator=(const Layout&) = delete;
 
   json top_json(const char* name, std::size_t cap) {
     struct stat st;
-    if (::fstatat(fd_, name, &st, 0) != 0) throw Error(std::string("not an OCI image layout: no ") + name);
-    FdSource src(fd_, name);
+    if (::fstatat(fd_.get(), name, &st, 0) != 0) throw Error(std::string("not an OCI image layout: no ") + name);
+    FdSource src(fd_.get(), name);
     try {
       return read_json(src, cap, nullptr);
     } catch (const Error& e) {
@@ -124,9 +121,9 @@ class Layout {
     std::string digest = string_field(desc, "digest", what);
     std::string path = "blobs/sha256/" + digest_hex(digest, what);
     struct stat st;
-    if (::fstatat(fd_, path.c_str(), &st, 0) != 0)
+    if (::fstatat(fd_.get(), path.c_str(), &st, 0) != 0)
       throw Error("blob " + digest + " named by " + what + " is missing from the layout");
-    auto src = std::make_unique<FdSource>(fd_, path);
+    auto src = std::make_unique<FdSource>(fd_.get(), path);
     auto size = desc.find("size");
     if (size == desc.end() || !size->is_number_unsigned()) throw Error(what + ": descriptor has no size");
     if (size->get<std::uint64_t>() != src->size())
@@ -149,8 +146,7 @@ class Layout {
   }
 
  private:
-  std::string dir_;
-  int fd_ = -1;
+  Fd fd_;
 };
 
 // One descriptor out of an index's list: the only one, else the first for the wanted platform.

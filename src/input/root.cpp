@@ -7,6 +7,8 @@
 
 #include "raison/error.hpp"
 #include "raison/root.hpp"
+#include "util/fd.hpp"
+#include "util/path.hpp"
 
 namespace raison {
 
@@ -15,14 +17,7 @@ namespace {
 constexpr int kMaxSymlinks = 40;
 
 void push_components(std::deque<std::string>& queue, std::string_view path) {
-  std::deque<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) parts.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
+  std::vector<std::string> parts = path_components(path);
   queue.insert(queue.begin(), parts.begin(), parts.end());
 }
 
@@ -54,33 +49,22 @@ std::string join_path(std::string_view dir, std::string_view name) {
 }
 
 std::string read_file(const Root& root, const std::string& canonical, std::size_t limit) {
-  int fd = root.open_read(canonical);
+  Fd fd(root.open_read(canonical));
   std::string text;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      ::close(fd);
-      throw_errno(canonical);
-    }
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) throw_errno(canonical);
     if (n == 0) break;
     text.append(buf, size_t(n));
-    if (text.size() > limit) {
-      ::close(fd);
-      throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
-    }
+    if (text.size() > limit) throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
   }
-  ::close(fd);
   return text;
 }
 
 std::string find_in_path(const Root& root, const std::string& program, const std::string& dirs,
                          std::vector<std::string>* tried) {
-  for (size_t i = 0; i <= dirs.size();) {
-    size_t j = dirs.find(':', i);
-    if (j == std::string::npos) j = dirs.size();
-    std::string dir = dirs.substr(i, j - i);
-    i = j + 1;
+  for (const std::string& dir : split_list(dirs, ":")) {
     if (dir.empty()) continue;
     std::string candidate = join_path(dir, program);
     if (tried) tried->push_back(candidate);
