@@ -15,11 +15,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <deque>
+#include <span>
 #include <optional>
 #include <unordered_set>
 
 #include "input/image.hpp"
+#include "input/path_walk.hpp"
 #include "raison/error.hpp"
 #include "util/dir.hpp"
 #include "util/fd.hpp"
@@ -31,9 +32,8 @@ namespace raison {
 
 namespace {
 
-constexpr int kMaxLinks = 40;  // the kernel's MAXSYMLINKS
-// Directories nested deeper than this are refused: removing a tree holds one descriptor per level,
-// and no real image comes near it.
+// Directories nested deeper than this are refused: a walk and a removal hold one descriptor per
+// level, and no real image comes near it.
 constexpr std::size_t kMaxDepth = 256;
 constexpr std::size_t kBuf = 128 * 1024;
 constexpr std::size_t kMaxXattrs = 64;
@@ -138,66 +138,68 @@ struct Staging::Impl {
     return fd;
   }
 
-  Fd reopen(const std::vector<std::string>& stack) const {
-    Fd cur = dup_root();
-    for (const auto& c : stack) {
-      int fd = ::openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) throw_errno(c);
-      cur = Fd(fd);
-    }
-    return cur;
-  }
-
   // Opens the directory named by the first `n` components, resolving symlinks inside the staging root.
   // Missing directories are created (mode 0755, root-owned, as docker does) when `create`, else the
   // result is empty. A non-directory on the way is an error.
+  //
+  // The algorithm of Root::resolve (one PathWalk: the same order, "." and "..", absolute targets from
+  // the top, the same 40-link limit), over descriptors. Where it differs, and why:
+  //  - It holds a stack of directory descriptors, each opened O_NOFOLLOW relative to the one below, and
+  //    ".." pops to the parent's descriptor. Names are not enough here: the tree changes under the walk
+  //    while layers apply, and a walk by name would reopen every component from the top at each ".."
+  //    (a hostile chain of links made that quadratic).
+  //  - A missing component is created (or the walk answers nullopt); Root::resolve answers "does not
+  //    exist" and says where it stopped.
+  //  - A non-directory on the way is an error; Root::resolve answers "does not exist" (ENOTDIR).
+  //  - It is only asked for directories: an entry's own last component is never followed, so there is
+  //    no follow_last, and no list of the links followed.
+  //  - Nesting is capped (kMaxDepth: one descriptor per level), and nothing is cached.
   std::optional<Dir> walk(const std::vector<std::string>& comps, std::size_t n, bool create) {
-    std::deque<std::string> pending(comps.begin(), comps.begin() + static_cast<std::ptrdiff_t>(n));
-    std::vector<std::string> stack;
-    Fd cur = dup_root();
-    int links = 0;
-    while (!pending.empty()) {
-      std::string c = std::move(pending.front());
-      pending.pop_front();
-      if (c.empty() || c == ".") continue;
-      if (c == "..") {  // only from a symlink's target
-        if (!stack.empty()) stack.pop_back();
-        cur = reopen(stack);
+    PathWalk walk(std::span<const std::string>(comps).first(n));
+    std::vector<Fd> stack;  // the directories entered; the staging root below them
+    std::string canonical;  // their path, "" for the top
+    auto here_fd = [&] { return stack.empty() ? root.get() : stack.back().get(); };
+    while (std::optional<std::string> c = walk.next()) {
+      if (*c == "..") {  // only from a symlink's target; never above the top (PathWalk)
+        stack.pop_back();
+        canonical.resize(canonical.rfind('/'));
         continue;
       }
+      std::string here = canonical + "/" + *c;
       struct stat st;
-      std::string here = child_of(join_canonical(stack, stack.size()), c);
-      if (::fstatat(cur.get(), c.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (::fstatat(here_fd(), c->c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno != ENOENT) throw_errno(here);
         if (!create) return std::nullopt;
-        if (::mkdirat(cur.get(), c.c_str(), 0755 | S_IRWXU) != 0) throw_errno("creating " + here);
+        if (::mkdirat(here_fd(), c->c_str(), 0755 | S_IRWXU) != 0) throw_errno("creating " + here);
         meta[here] = EntryMeta{layer, S_IFDIR | 0755, 0, 0, 0, {}};
         this_layer.insert(here);
         st.st_mode = S_IFDIR;
       }
       if (S_ISLNK(st.st_mode)) {
-        if (++links > kMaxLinks) throw Error(here + ": too many levels of symbolic links");
         std::string target(PATH_MAX, '\0');
-        ssize_t len = ::readlinkat(cur.get(), c.c_str(), target.data(), target.size());
+        ssize_t len = ::readlinkat(here_fd(), c->c_str(), target.data(), target.size());
         if (len < 0) throw_errno(here);
         target.resize(static_cast<std::size_t>(len));
-        if (!target.empty() && target[0] == '/') {
-          stack.clear();
-          cur = dup_root();
+        try {
+          if (walk.follow(target)) {  // absolute: from the staging root's top
+            stack.clear();
+            canonical.clear();
+          }
+        } catch (const Error& e) {
+          throw e.context(here);
         }
-        std::vector<std::string> parts = path_components(target);
-        pending.insert(pending.begin(), parts.begin(), parts.end());
         continue;
       }
       if (!S_ISDIR(st.st_mode)) throw Error(here + " is not a directory");
       if (stack.size() + 1 >= kMaxDepth)
         throw Error(here + ": directories nested deeper than " + std::to_string(kMaxDepth));
-      int fd = ::openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) throw_errno(here);
-      cur = Fd(fd);
-      stack.push_back(std::move(c));
+      Fd fd(::openat(here_fd(), c->c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!fd.valid()) throw_errno(here);
+      stack.push_back(std::move(fd));
+      canonical = std::move(here);
     }
-    return Dir{std::move(cur), join_canonical(stack, stack.size())};
+    Fd fd = stack.empty() ? dup_root() : std::move(stack.back());
+    return Dir{std::move(fd), canonical.empty() ? "/" : canonical};
   }
 
   // The parent directory of an entry, created if missing; cached because tar entries come grouped.
