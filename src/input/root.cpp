@@ -78,7 +78,7 @@ std::string program_path(const Root& root, const std::string& env_path) {
 }
 
 // Resolution by names: the root's own lstat/readlink on each canonical prefix, one PathWalk deciding
-// the order. Where the staging walker (layers.cpp, Staging::Impl::walk) differs, and why: here a missing
+// the order. Where the staging walker (image/staging_tree.cpp) differs, and why: here a missing
 // component or a file used as a directory is an answer (exists=false, `path` says where the lookup
 // stopped, the unwalked rest appended), the final link is followed only when asked (lstat semantics
 // otherwise), every link followed is recorded, and answers are cached (a root does not change while it
