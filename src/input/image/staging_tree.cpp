@@ -70,7 +70,7 @@ StagingTree::~StagingTree() {
 //    no follow_last, and no list of the links followed.
 //  - Nesting is capped (kMaxDepth: one descriptor per level), and nothing is cached.
 std::optional<StagingTree::Dir> StagingTree::walk(std::span<const std::string> components,
-                                                  const Created* created) const {
+                                                  const Created* created) {
   PathWalk walk(components);
   std::vector<Fd> stack;  // the directories entered; the tree's top below them
   std::string canonical;  // their path, "" for the top

@@ -35,7 +35,7 @@ class StagingTree {
   // only from link targets), every symlink on the way resolved inside the tree. A missing component
   // is created (mode 0755 plus owner rwx, as docker does) and passed to `created` when it is given,
   // else the walk answers nullopt. Throws Error on a non-directory, on a loop, past the depth cap.
-  std::optional<Dir> walk(std::span<const std::string> components, const Created* created) const;
+  std::optional<Dir> walk(std::span<const std::string> components, const Created* created);
 
  private:
   std::string path_;
