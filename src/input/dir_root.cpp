@@ -1,7 +1,6 @@
 // A directory of this machine as a root. Every primitive works on a canonical path relative to an
 // O_DIRECTORY descriptor of the root with *at() calls that never follow a symlink, so a link inside
 // the root cannot make raison read outside it.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -13,6 +12,8 @@
 
 #include "raison/error.hpp"
 #include "raison/root.hpp"
+#include "util/dir.hpp"
+#include "util/fd.hpp"
 
 namespace raison {
 
@@ -35,19 +36,16 @@ std::string relative(const std::string& canonical) {
 class DirRoot final : public Root {
  public:
   explicit DirRoot(std::string dir) : dir_(std::move(dir)) {
-    fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) throw_errno("opening root " + dir_);
+    fd_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd_.valid()) throw_errno("opening root " + dir_);
   }
-  ~DirRoot() override { ::close(fd_); }
-  DirRoot(const DirRoot&) = delete;
-  DirRoot& operator=(const DirRoot&) = delete;
 
   std::string describe() const override { return "directory " + dir_; }
   std::string source() const override { return dir_; }
 
   std::optional<Stat> lstat(const std::string& canonical) const override {
     struct stat st;
-    if (::fstatat(fd_, relative(canonical).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(fd_.get(), relative(canonical).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
       throw_errno(canonical);
     }
@@ -66,7 +64,7 @@ class DirRoot final : public Root {
   std::string readlink(const std::string& canonical) const override {
     std::string buf(256, '\0');
     for (;;) {
-      ssize_t n = ::readlinkat(fd_, relative(canonical).c_str(), buf.data(), buf.size());
+      ssize_t n = ::readlinkat(fd_.get(), relative(canonical).c_str(), buf.data(), buf.size());
       if (n < 0) throw_errno("reading link " + canonical);
       if (static_cast<size_t>(n) < buf.size()) {
         buf.resize(static_cast<size_t>(n));
@@ -78,25 +76,15 @@ class DirRoot final : public Root {
   }
 
   int open_read(const std::string& canonical) const override {
-    int fd = ::openat(fd_, relative(canonical).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    int fd = ::openat(fd_.get(), relative(canonical).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) throw_errno(canonical);
     return fd;
   }
 
   std::vector<std::string> list_dir(const std::string& canonical) const override {
-    int fd = ::openat(fd_, relative(canonical).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) throw_errno("listing " + canonical);
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-      ::close(fd);
-      throw_errno("listing " + canonical);
-    }
-    std::vector<std::string> names;
-    while (dirent* e = ::readdir(d)) {
-      std::string_view n = e->d_name;
-      if (n != "." && n != "..") names.emplace_back(n);
-    }
-    ::closedir(d);
+    Fd fd(::openat(fd_.get(), relative(canonical).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) throw_errno("listing " + canonical);
+    std::vector<std::string> names = dir_entry_names(fd.get(), "listing " + canonical);
     std::sort(names.begin(), names.end());
     return names;
   }
@@ -104,11 +92,10 @@ class DirRoot final : public Root {
   std::optional<std::string> xattr(const std::string& canonical, const char* name) const override {
     // There is no lgetxattrat(); open with O_PATH|O_NOFOLLOW and read through /proc/self/fd would
     // follow nothing, but a regular file can simply be opened.
-    int fd = ::openat(fd_, relative(canonical).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
+    Fd fd(::openat(fd_.get(), relative(canonical).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+    if (!fd.valid()) return std::nullopt;
     std::string value(256, '\0');
-    ssize_t n = ::fgetxattr(fd, name, value.data(), value.size());
-    ::close(fd);
+    ssize_t n = ::fgetxattr(fd.get(), name, value.data(), value.size());
     if (n < 0) return std::nullopt;
     value.resize(static_cast<size_t>(n));
     return value;
@@ -116,7 +103,7 @@ class DirRoot final : public Root {
 
  private:
   std::string dir_;
-  int fd_ = -1;
+  Fd fd_;
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Glob matching and expansion inside a root.
+// Glob matching and expansion inside a root (see glob.hpp): patterns and paths split into components
+// by the one path splitter, expansion through the root's own list_dir/lstat/resolve.
 #include "input/glob.hpp"
 
 #include <fnmatch.h>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "raison/error.hpp"
+#include "util/path.hpp"
 
 namespace raison {
 
@@ -13,18 +15,6 @@ namespace {
 
 using Fn = std::function<void(const std::string&)>;
 using OnError = std::function<void(const std::string&, const std::string&)>;
-
-std::vector<std::string> components(std::string_view p) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    if (j > i) out.emplace_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 bool component_match(const std::string& pattern, const std::string& name) {
   return ::fnmatch(pattern.c_str(), name.c_str(), FNM_PERIOD) == 0;
@@ -148,11 +138,11 @@ struct Walker {
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_from(components(pattern), 0, components(path), 0);
+  return match_from(path_components(pattern), 0, path_components(path), 0);
 }
 
 void glob_root(const Root& root, const std::string& pattern, const Fn& fn, const OnError& on_error) {
-  Walker w{root, fn, on_error, components(pattern)};
+  Walker w{root, fn, on_error, path_components(pattern)};
   w.walk("/", 0);
 }
 

@@ -1,6 +1,6 @@
-// Container images as roots: a rootfs tarball, a docker-archive or an OCI image layout is unpacked
-// (layers merged in order, whiteouts applied) into a staging directory raison creates and removes, and
-// served as a directory root plus the image's config. Everything read from an image is untrusted.
+// Container images as roots (the public header of image/, see src/input/README.md): a rootfs tarball,
+// a docker-archive or an OCI layout is unpacked, layers in order, whiteouts applied, into a staging
+// directory raison creates and removes, and served as a directory root plus the image's config.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,8 +13,6 @@
 #include <vector>
 
 #include "raison/root.hpp"
-
-struct archive;
 
 namespace raison {
 
@@ -71,8 +69,8 @@ const ImageRoot* as_image(const Root& root);
 
 class ImageRoot final : public Root {
  public:
-  // Internal: built by open_root(); the readers fill it with set_image(), Staging::release_to() hands
-  // it the staging directory, which it removes on destruction.
+  // Internal: built by open_root(), which fills it with set_image(); Staging::release_to() hands it
+  // the staging directory, which it removes on destruction.
   explicit ImageRoot(std::string spec) : spec_(std::move(spec)) {}
   ~ImageRoot() override;
   ImageRoot(const ImageRoot&) = delete;
@@ -101,7 +99,8 @@ class ImageRoot final : public Root {
   const std::vector<std::string>& diagnostics() const { return diagnostics_; }
   const std::string& staging_dir() const { return staging_; }
 
-  // Internal, for the readers.
+  // Internal, for open_root(). Throws Error if the config's Env/Entrypoint/Cmd/WorkingDir/User have the
+  // wrong types.
   void set_image(nlohmann::json manifest, nlohmann::json config, std::vector<LayerInfo> layers);
 
  private:
@@ -117,85 +116,5 @@ class ImageRoot final : public Root {
   std::map<std::string, EntryMeta> meta_;
   std::vector<std::string> diagnostics_;
 };
-
-// ---- Internal interface between image.cpp, layers.cpp and the format readers. ----
-
-// A stream of bytes of a layer as stored (compressed or not); read() returns 0 at the end.
-class ByteSource {
- public:
-  virtual ~ByteSource() = default;
-  virtual std::size_t read(void* buf, std::size_t n) = 0;
-};
-
-// A regular file read from its start; owns the descriptor.
-class FdSource final : public ByteSource {
- public:
-  // Opens `path` (relative to `dirfd`, or absolute) without blocking on a fifo and throws Error unless
-  // it is a regular file.
-  FdSource(int dirfd, const std::string& path);
-  ~FdSource() override;
-  FdSource(const FdSource&) = delete;
-  FdSource& operator=(const FdSource&) = delete;
-  std::size_t read(void* buf, std::size_t n) override;
-  std::uint64_t size() const { return size_; }
-
- private:
-  int fd_ = -1;
-  std::uint64_t size_ = 0;
-};
-
-// What streaming one layer measured: both digests as "sha256:<hex>", both sizes.
-struct LayerDigests {
-  std::string digest;
-  std::string diff_id;
-  std::uint64_t size = 0;
-  std::uint64_t unpacked = 0;
-};
-
-// The staging directory being filled, layer after layer. Every entry is created with *at() calls
-// below an O_DIRECTORY descriptor of it; see layers.cpp for the containment rules.
-class Staging {
- public:
-  explicit Staging(const ImageOpenOptions& options);
-  ~Staging();
-  Staging(const Staging&) = delete;
-  Staging& operator=(const Staging&) = delete;
-
-  // Streams one layer tar (any compression libarchive knows) from `src` onto the merged tree.
-  // `stored_size` is the blob's size, the base of the ratio cap. Throws Error("entry NAME: cause").
-  LayerDigests apply_layer(ByteSource& src, std::uint64_t stored_size, std::uint32_t layer_index);
-  // Applies final directory times; call once after the last layer.
-  void finish();
-  // Hands the directory and what was recorded to `root`; the Staging no longer removes it.
-  void release_to(ImageRoot& root);
-
-  const std::string& path() const { return path_; }
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-  std::string path_;
-};
-
-// Removes a staging directory and everything in it, following no symlink.
-void remove_staging(const std::string& path);
-
-// Fills `root` from a docker-archive / OCI layout / plain tarball. `ref` is what followed the path in
-// the spec (tag, name:tag, @index), possibly empty.
-void read_docker_archive(const std::string& file, const std::string& ref, const ImageOpenOptions& options,
-                         Staging& staging, ImageRoot& root);
-void read_oci_layout(const std::string& dir, const std::string& ref, const ImageOpenOptions& options,
-                     Staging& staging, ImageRoot& root);
-// True when `file` is a tar whose entries are those of a `docker save` and which has manifest.json.
-bool looks_like_docker_archive(const std::string& file);
-
-// The config's Env/Entrypoint/Cmd/WorkingDir/User; throws Error on wrong types.
-ImageConfig parse_image_config(const nlohmann::json& config);
-// Reads a JSON document of at most `cap` bytes from `src`, hashing it; throws Error if larger or invalid.
-nlohmann::json read_json(ByteSource& src, std::size_t cap, std::string* sha256_hex_out);
-// libarchive's message for its last error, never null.
-std::string archive_message(archive* a);
-// Throws Error unless `s` is "sha256:" + 64 lowercase hex digits; returns the hex.
-std::string digest_hex(const std::string& s, const std::string& what);
 
 }  // namespace raison

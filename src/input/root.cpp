@@ -1,30 +1,17 @@
-// Path resolution inside a root, shared by every kind of root: a symlink's absolute target is taken
-// relative to the root, ".." stops at the root, and more than 40 links in one lookup is a loop (the
-// kernel's MAXSYMLINKS). Only the root's primitive lstat/readlink are used, so nothing outside is read.
+// Path resolution inside a root, shared by every kind of root (Root::resolve, on the PathWalk of
+// path_walk.hpp), and the lookups built on it: read_file, find_in_path, program_path, path helpers.
+// Only the root's primitive lstat/readlink are used, so nothing outside the root is ever read.
 #include <unistd.h>
 
-#include <deque>
-
+#include "input/path_walk.hpp"
 #include "raison/error.hpp"
 #include "raison/root.hpp"
+#include "util/fd.hpp"
+#include "util/path.hpp"
 
 namespace raison {
 
 namespace {
-
-constexpr int kMaxSymlinks = 40;
-
-void push_components(std::deque<std::string>& queue, std::string_view path) {
-  std::deque<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) parts.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  queue.insert(queue.begin(), parts.begin(), parts.end());
-}
 
 std::string join(const std::vector<std::string>& stack) {
   if (stack.empty()) return "/";
@@ -54,33 +41,22 @@ std::string join_path(std::string_view dir, std::string_view name) {
 }
 
 std::string read_file(const Root& root, const std::string& canonical, std::size_t limit) {
-  int fd = root.open_read(canonical);
+  Fd fd(root.open_read(canonical));
   std::string text;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      ::close(fd);
-      throw_errno(canonical);
-    }
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) throw_errno(canonical);
     if (n == 0) break;
     text.append(buf, size_t(n));
-    if (text.size() > limit) {
-      ::close(fd);
-      throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
-    }
+    if (text.size() > limit) throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
   }
-  ::close(fd);
   return text;
 }
 
 std::string find_in_path(const Root& root, const std::string& program, const std::string& dirs,
                          std::vector<std::string>* tried) {
-  for (size_t i = 0; i <= dirs.size();) {
-    size_t j = dirs.find(':', i);
-    if (j == std::string::npos) j = dirs.size();
-    std::string dir = dirs.substr(i, j - i);
-    i = j + 1;
+  for (const std::string& dir : split_list(dirs, ":")) {
     if (dir.empty()) continue;
     std::string candidate = join_path(dir, program);
     if (tried) tried->push_back(candidate);
@@ -101,6 +77,13 @@ std::string program_path(const Root& root, const std::string& env_path) {
   return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
+// Resolution by names: the root's own lstat/readlink on each canonical prefix, one PathWalk deciding
+// the order. Where the staging walker (image/staging_tree.cpp) differs, and why: here a missing
+// component or a file used as a directory is an answer (exists=false, `path` says where the lookup
+// stopped, the unwalked rest appended), the final link is followed only when asked (lstat semantics
+// otherwise), every link followed is recorded, and answers are cached (a root does not change while it
+// is read). The staging walker creates what is missing, refuses a non-directory, walks by descriptors
+// because the tree changes under it, and is never asked about a final component.
 Resolved Root::resolve(std::string_view path, bool follow_last) const {
   auto& cache = resolve_cache_[follow_last ? 1 : 0];
   std::string key(path);
@@ -108,44 +91,36 @@ Resolved Root::resolve(std::string_view path, bool follow_last) const {
 
   Resolved result;
   std::vector<std::string> stack;  // components of the real (link-free) path reached so far
-  std::deque<std::string> queue;   // components still to walk
-  push_components(queue, path);
-  int hops = 0;
-  while (!queue.empty()) {
-    std::string c = std::move(queue.front());
-    queue.pop_front();
-    if (c == ".") continue;
-    if (c == "..") {  // never above the root
-      if (!stack.empty()) stack.pop_back();
+  PathWalk walk(path);
+  // The lookup stops at `stack` (ENOENT or ENOTDIR): report where, with what was left to walk.
+  auto stopped = [&] {
+    for (auto& rest : walk.rest()) stack.push_back(std::move(rest));
+    result.path = join(stack);
+    result.exists = false;
+    cache.emplace(std::move(key), result);
+    return result;
+  };
+  while (std::optional<std::string> c = walk.next()) {
+    if (*c == "..") {
+      stack.pop_back();
       continue;
     }
-    stack.push_back(std::move(c));
+    stack.push_back(std::move(*c));
     std::string here = join(stack);
     std::optional<Stat> st = lstat(here);
-    if (!st) {  // ENOENT: the lookup stops here; report where
-      for (auto& rest : queue) stack.push_back(rest);
-      result.path = join(stack);
-      result.exists = false;
-      cache.emplace(std::move(key), result);
-      return result;
-    }
-    if (st->type == FileType::Symlink && (!queue.empty() || follow_last)) {
-      if (++hops > kMaxSymlinks)
-        throw Error("resolving " + std::string(path) + ": more than 40 symbolic links (a loop?)");
+    if (!st) return stopped();
+    if (st->type == FileType::Symlink && (!walk.at_end() || follow_last)) {
       result.links.push_back(here);
       std::string target = readlink(here);
       stack.pop_back();
-      if (!target.empty() && target[0] == '/') stack.clear();  // absolute: from the root's top
-      push_components(queue, target);
+      try {
+        if (walk.follow(target)) stack.clear();
+      } catch (const Error& e) {
+        throw e.context("resolving " + std::string(path));
+      }
       continue;
     }
-    if (st->type != FileType::Directory && !queue.empty()) {  // ENOTDIR
-      for (auto& rest : queue) stack.push_back(rest);
-      result.path = join(stack);
-      result.exists = false;
-      cache.emplace(std::move(key), result);
-      return result;
-    }
+    if (st->type != FileType::Directory && !walk.at_end()) return stopped();
     result.stat = *st;
   }
   result.path = join(stack);

@@ -1,14 +1,16 @@
-// docker-archive reader (what `docker save` and `skopeo copy ... docker-archive:` write): manifest.json
-// names each image's config and layer files inside the outer tar. Each member is streamed straight out
-// of the outer tar into the layer reader, one pass over the outer tar per member (skipping is a seek
-// when the outer tar is not compressed), so nothing is unpacked twice or held in memory.
+// docker-archive reader (`docker save`, `skopeo copy ... docker-archive:`): manifest.json names each
+// image's config and layer members of the outer tar. A member is streamed straight out of the outer tar,
+// one pass per member (a seek when it is not compressed): nothing is unpacked twice or held in memory.
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <cstring>
+#include <memory>
 
-#include "input/image.hpp"
+#include "input/image/formats.hpp"
+#include "input/image/libarchive.hpp"
 #include "raison/error.hpp"
+#include "util/path.hpp"
 
 namespace raison {
 
@@ -19,11 +21,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxManifest = 4 << 20;
 constexpr std::size_t kMaxConfig = 16 << 20;
 constexpr int kMaxMemberLinks = 8;
-
-struct ArchiveFree {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
 ArchivePtr open_outer(const std::string& file) {
   ArchivePtr a(archive_read_new());
@@ -52,18 +49,13 @@ std::string normal(std::string_view name) {
 std::string link_target(const std::string& member, const std::string& target) {
   std::vector<std::string> parts;
   std::string path = target.starts_with("/") ? target : member.substr(0, member.rfind('/') + 1) + target;
-  std::size_t i = 0;
-  while (i <= path.size()) {
-    std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    std::string c = path.substr(i, j - i);
+  for (std::string& c : path_components(path)) {
     if (c == "..") {
       if (parts.empty()) throw Error("member " + member + " links outside the archive");
       parts.pop_back();
-    } else if (!c.empty() && c != ".") {
-      parts.push_back(c);
+    } else if (c != ".") {
+      parts.push_back(std::move(c));
     }
-    i = j + 1;
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
@@ -112,7 +104,7 @@ class Member final : public ByteSource {
     if (r < 0) throw Error(std::string("reading the archive: ") + archive_message(a_.get()));
     return static_cast<std::size_t>(r);
   }
-  std::uint64_t size() const { return size_; }
+  std::uint64_t size() const override { return size_; }
 
  private:
   ArchivePtr a_;
@@ -200,8 +192,7 @@ bool looks_like_docker_archive(const std::string& file) {
   return false;
 }
 
-void read_docker_archive(const std::string& file, const std::string& ref, const ImageOpenOptions&,
-                         Staging& staging, ImageRoot& root) {
+ImageLayers read_docker_archive(const std::string& file, const std::string& ref) {
   json manifest;
   {
     Member m(file, "manifest.json");
@@ -236,25 +227,27 @@ void read_docker_archive(const std::string& file, const std::string& ref, const 
     throw Error("manifest.json lists " + std::to_string(layers.size()) +
                 " layers, the config's rootfs.diff_ids do not match that");
 
-  std::vector<LayerInfo> infos;
+  std::vector<LayerSource> sources;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     std::string name = member_name(layers[i], "manifest.json Layers[" + std::to_string(i) + "]");
     std::string diff_id = diff_ids[i].is_string() ? diff_ids[i].get<std::string>() : "";
     digest_hex(diff_id, "config diff_ids[" + std::to_string(i) + "]");
-    LayerDigests got;
-    try {
-      Member m(file, name);
-      got = staging.apply_layer(m, m.size(), static_cast<std::uint32_t>(i));
-      std::string promised = promised_digest(name);
-      if (!promised.empty() && got.digest != promised) throw Error("member hashes to " + got.digest);
-      if (got.diff_id != diff_id)
-        throw Error("uncompressed tar hashes to " + got.diff_id + ", the config's diff_id is " + diff_id);
-    } catch (const Error& e) {
-      throw e.context("layer " + std::to_string(i + 1) + " (" + name + ")");
-    }
-    infos.push_back({got.digest, diff_id, "", got.size});
+    std::string label = "layer " + std::to_string(i + 1) + " (" + name + ")";
+    sources.push_back({.label = label,
+                       .media_type = "",
+                       .digest = promised_digest(name),  // said by the name, if at all
+                       .stored_as = "member",
+                       .promised_by = "",
+                       .diff_id = diff_id,
+                       .open = [file, name, label]() -> std::unique_ptr<ByteSource> {
+                         try {
+                           return std::make_unique<Member>(file, name);
+                         } catch (const Error& e) {
+                           throw e.context(label);
+                         }
+                       }});
   }
-  root.set_image(std::move(image), std::move(config), std::move(infos));
+  return {std::move(image), std::move(config), std::move(sources)};
 }
 
 }  // namespace raison

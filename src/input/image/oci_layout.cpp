@@ -1,13 +1,16 @@
 // OCI image layout reader: oci-layout, index.json, then down through image indexes (by tag, then by
-// platform) to one image manifest, its config and its layers. Every blob is read from
-// blobs/sha256/<hex> and checked against its descriptor's size and digest; layers while they stream.
+// platform) to one manifest, its config and its layers. Every blob is blobs/sha256/<hex>, checked against
+// its descriptor's size and digest; a layer's digest while it streams (layer_stream.cpp).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "input/image.hpp"
+#include <memory>
+
+#include "input/image/formats.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 
 namespace raison {
 
@@ -100,18 +103,14 @@ bool is_index(const std::string& media_type, const json& doc) {
 
 class Layout {
  public:
-  explicit Layout(const std::string& dir) : dir_(dir) {
-    fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd_ < 0) throw_errno(dir);
+  explicit Layout(const std::string& dir) : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (!fd_.valid()) throw_errno(dir);
   }
-  ~Layout() { ::close(fd_); }
-  Layout(const Layout&) = delete;
-  Layout& operator=(const Layout&) = delete;
 
   json top_json(const char* name, std::size_t cap) {
     struct stat st;
-    if (::fstatat(fd_, name, &st, 0) != 0) throw Error(std::string("not an OCI image layout: no ") + name);
-    FdSource src(fd_, name);
+    if (::fstatat(fd_.get(), name, &st, 0) != 0) throw Error(std::string("not an OCI image layout: no ") + name);
+    FdSource src(fd_.get(), name);
     try {
       return read_json(src, cap, nullptr);
     } catch (const Error& e) {
@@ -124,9 +123,9 @@ class Layout {
     std::string digest = string_field(desc, "digest", what);
     std::string path = "blobs/sha256/" + digest_hex(digest, what);
     struct stat st;
-    if (::fstatat(fd_, path.c_str(), &st, 0) != 0)
+    if (::fstatat(fd_.get(), path.c_str(), &st, 0) != 0)
       throw Error("blob " + digest + " named by " + what + " is missing from the layout");
-    auto src = std::make_unique<FdSource>(fd_, path);
+    auto src = std::make_unique<FdSource>(fd_.get(), path);
     auto size = desc.find("size");
     if (size == desc.end() || !size->is_number_unsigned()) throw Error(what + ": descriptor has no size");
     if (size->get<std::uint64_t>() != src->size())
@@ -149,8 +148,7 @@ class Layout {
   }
 
  private:
-  std::string dir_;
-  int fd_ = -1;
+  Fd fd_;
 };
 
 // One descriptor out of an index's list: the only one, else the first for the wanted platform.
@@ -175,12 +173,12 @@ json choose(const json& candidates, const Platform& want, const std::string& whe
 
 }  // namespace
 
-void read_oci_layout(const std::string& dir, const std::string& ref, const ImageOpenOptions& options,
-                     Staging& staging, ImageRoot& root) {
-  Layout layout(dir);
-  json marker = layout.top_json("oci-layout", 64 << 10);
+ImageLayers read_oci_layout(const std::string& dir, const std::string& ref, const ImageOpenOptions& options) {
+  // Shared with each layer's opener, which runs after this returns.
+  auto layout = std::make_shared<Layout>(dir);
+  json marker = layout->top_json("oci-layout", 64 << 10);
   string_field(marker, "imageLayoutVersion", "oci-layout");
-  json index = layout.top_json("index.json", kMaxIndex);
+  json index = layout->top_json("index.json", kMaxIndex);
   Platform want = parse_platform(options.platform);
 
   // By tag first: the tag names a manifest, or an index that the platform then narrows.
@@ -201,7 +199,7 @@ void read_oci_layout(const std::string& dir, const std::string& ref, const Image
   json manifest;
   for (int depth = 0;; ++depth) {
     std::string what = "manifest " + optional_string(desc, "digest");
-    manifest = layout.blob_json(desc, kMaxIndex, what);
+    manifest = layout->blob_json(desc, kMaxIndex, what);
     if (!is_index(optional_string(desc, "mediaType"), manifest)) break;
     if (depth == kMaxIndexDepth) throw Error("image indexes nested more than " + std::to_string(kMaxIndexDepth) + " deep");
     desc = choose(array_field(manifest, "manifests", what), want, "index " + optional_string(desc, "digest"));
@@ -213,14 +211,14 @@ void read_oci_layout(const std::string& dir, const std::string& ref, const Image
   if (config_type != "application/vnd.oci.image.config.v1+json" &&
       config_type != "application/vnd.docker.container.image.v1+json")
     throw Error(mwhat + " is not a container image (config media type " + config_type + ")");
-  json config = layout.blob_json(config_desc, kMaxConfig, mwhat + " config");
+  json config = layout->blob_json(config_desc, kMaxConfig, mwhat + " config");
   const json& layers = array_field(manifest, "layers", mwhat);
   const json& diff_ids = array_field(member(config, "rootfs"), "diff_ids", "config rootfs");
   if (layers.size() != diff_ids.size())
     throw Error(mwhat + " has " + std::to_string(layers.size()) + " layers but its config lists " +
                 std::to_string(diff_ids.size()) + " diff_ids");
 
-  std::vector<LayerInfo> infos;
+  std::vector<LayerSource> sources;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     std::string what = "layer " + std::to_string(i + 1);
     std::string digest = string_field(layers[i], "digest", what);
@@ -228,19 +226,17 @@ void read_oci_layout(const std::string& dir, const std::string& ref, const Image
     std::string diff_id = diff_ids[i].is_string() ? diff_ids[i].get<std::string>() : "";
     digest_hex(diff_id, "config diff_ids[" + std::to_string(i) + "]");
     if (media.ends_with("+encrypted")) throw Error(what + " (" + digest + ") is encrypted");
-    auto src = layout.open_blob(layers[i], what);
-    LayerDigests got;
-    try {
-      got = staging.apply_layer(*src, src->size(), static_cast<std::uint32_t>(i));
-      if (got.digest != digest) throw Error("blob hashes to " + got.digest + ", the manifest says " + digest);
-      if (got.diff_id != diff_id)
-        throw Error("uncompressed tar hashes to " + got.diff_id + ", the config's diff_id is " + diff_id);
-    } catch (const Error& e) {
-      throw e.context(what + " (" + digest + ")");
-    }
-    infos.push_back({digest, diff_id, media, got.size});
+    sources.push_back({.label = what + " (" + digest + ")",
+                       .media_type = media,
+                       .digest = digest,
+                       .stored_as = "blob",
+                       .promised_by = "the manifest",
+                       .diff_id = diff_id,
+                       .open = [layout, desc = layers[i], what]() -> std::unique_ptr<ByteSource> {
+                         return layout->open_blob(desc, what);
+                       }});
   }
-  root.set_image(std::move(manifest), std::move(config), std::move(infos));
+  return {std::move(manifest), std::move(config), std::move(sources)};
 }
 
 }  // namespace raison

@@ -1,0 +1,98 @@
+// open_root(): which kind of root a spec names (directory, tarball, `docker-archive:`, `oci:`), and the
+// one way an image becomes a root: its format reader lists its layers, they stream into a Staging sink,
+// the staging directory goes to an ImageRoot. The design, and where transports plug in: README.md.
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "input/image.hpp"
+#include "input/image/formats.hpp"
+#include "input/image/layer_stream.hpp"
+#include "input/image/staging.hpp"
+#include "raison/error.hpp"
+
+namespace raison {
+
+namespace {
+
+bool is_dir(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string absolute(const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); }
+
+// Reads the image with `read`, applies its layers onto a fresh staging directory and hands that to the
+// root; on any error the directory goes and the error names `spec`.
+template <class Read>
+std::unique_ptr<Root> unpack(const std::string& spec, const ImageOpenOptions& options, Read read) {
+  auto root = std::make_unique<ImageRoot>(spec);
+  Staging staging(options);
+  try {
+    ImageLayers image = read();
+    std::vector<LayerInfo> layers = apply_layers(image.layers, options, staging);
+    root->set_image(std::move(image.manifest), std::move(image.config), std::move(layers));
+  } catch (const Error& e) {
+    throw e.context(spec);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(spec + ": " + e.what());
+  }
+  staging.finish();
+  staging.release_to(*root);
+  return root;
+}
+
+}  // namespace
+
+ImageLayers read_rootfs_tarball(const std::string& file) {
+  // Nothing promises a digest or a diff_id: both are measured, and reported as the layer's.
+  LayerSource layer;
+  layer.label = "layer 1";
+  layer.open = [file]() -> std::unique_ptr<ByteSource> { return std::make_unique<FdSource>(AT_FDCWD, file); };
+  return {nullptr, nullptr, {std::move(layer)}};
+}
+
+// Transports to come (docker://, containers-storage:) are one more prefix here: skopeo copies the image
+// into a private temporary `oci:` layout, which is then read like any other.
+std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions& options) {
+  if (spec.starts_with("oci:")) {
+    // oci:DIR[:TAG]; a tag has no ':', so the last one splits unless the whole is a directory.
+    std::string rest = spec.substr(4), dir = rest, tag;
+    std::size_t colon = rest.rfind(':');
+    if (!is_dir(rest) && colon != std::string::npos) {
+      dir = rest.substr(0, colon);
+      tag = rest.substr(colon + 1);
+    }
+    std::string canonical = "oci:" + absolute(dir) + (tag.empty() ? "" : ":" + tag);
+    return unpack(canonical, options, [&] { return read_oci_layout(dir, tag, options); });
+  }
+  if (spec.starts_with("docker-archive:")) {
+    // docker-archive:FILE[:NAME:TAG|:@N]; the file is the longest prefix that is one.
+    std::string rest = spec.substr(15), file = rest, ref;
+    if (!is_file(rest)) {
+      for (std::size_t colon = rest.find(':'); colon != std::string::npos; colon = rest.find(':', colon + 1))
+        if (is_file(rest.substr(0, colon))) {
+          file = rest.substr(0, colon);
+          ref = rest.substr(colon + 1);
+        }
+    }
+    std::string canonical = "docker-archive:" + absolute(file) + (ref.empty() ? "" : ":" + ref);
+    return unpack(canonical, options, [&] { return read_docker_archive(file, ref); });
+  }
+  struct stat st;
+  if (::stat(spec.c_str(), &st) != 0) throw_errno(spec);
+  if (S_ISDIR(st.st_mode)) return open_directory_root(spec);
+  if (!S_ISREG(st.st_mode)) throw Error(spec + ": not a directory, an image or a tarball");
+  std::string file = absolute(spec);
+  if (looks_like_docker_archive(file))
+    return unpack("docker-archive:" + file, options, [&] { return read_docker_archive(file, ""); });
+  return unpack(file, options, [&] { return read_rootfs_tarball(file); });
+}
+
+}  // namespace raison

@@ -1,0 +1,77 @@
+// Staging: the LayerSink that writes every entry of every layer into the staging directory, one
+// function per entry kind, and records what the image declared of each path (EntryMeta), which is
+// what the root reports whatever the disk allowed. Handed to an ImageRoot once the last layer is in.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "input/image.hpp"
+#include "input/image/layer_sink.hpp"
+#include "input/image/staging_tree.hpp"
+
+namespace raison {
+
+class Staging final : public LayerSink {
+ public:
+  explicit Staging(const ImageOpenOptions& options);
+
+  void begin_layer(std::uint32_t index) override;
+  void apply(const LayerEntry& entry, EntryData& data) override;
+  void end_layer() override;
+  // Applies final directory times; call once after the last layer.
+  void finish();
+  // Hands the directory and what was recorded to `root`, which removes the directory when it goes.
+  void release_to(ImageRoot& root);
+
+  const std::string& path() const { return tree_.path(); }
+
+ private:
+  // One function per entry kind.
+  void add_file(const LayerEntry& e, EntryData& data);
+  void add_directory(const LayerEntry& e);
+  void add_symlink(const LayerEntry& e);
+  void add_hardlink(const LayerEntry& e);
+  void whiteout(const LayerEntry& e);
+  void opaque(const LayerEntry& e);
+  void not_extracted(const LayerEntry& e);
+
+  // Where an entry goes: its parent directory (walked, missing directories created) and its path.
+  struct Slot {
+    int dir;                  // the parent's descriptor, owned by the parent cache
+    const std::string& base;  // the entry's last component, its name in `dir`
+    std::string canonical;    // the entry's path in the tree
+  };
+  Slot slot_for(const LayerEntry& e);
+  void claim(const Slot& slot, bool directory);
+  std::optional<StagingTree::Dir> walk(std::span<const std::string> components, bool create);
+  std::pair<int, std::string> parent_of(const std::vector<std::string>& path);
+  void forget(int dirfd, const std::string& name, const std::string& canonical);
+  void make_opaque(int dirfd, const std::string& canonical);
+  void set_attrs(int fd, const EntryMeta& m, bool dir) const;
+  EntryMeta declared(const EntryMeta& m) const;
+  void note(const std::string& line);
+
+  StagingTree tree_;  // first member: removed last, after every descriptor into it is closed
+  ImageOpenOptions opt_;
+  bool privileged_;
+  std::uint32_t layer_ = 0;
+  std::map<std::string, EntryMeta> meta_;       // canonical path -> what the image declared
+  std::unordered_set<std::string> this_layer_;  // canonical paths written by the current layer
+  std::vector<std::string> diagnostics_;
+  std::size_t diagnostics_dropped_ = 0;
+
+  // The last parent directory walked, by the entry's own spelling of it; dropped on any removal that
+  // could hold it, and at the end of each layer.
+  std::string cached_key_;
+  Fd cached_fd_;
+  std::string cached_canonical_;
+};
+
+}  // namespace raison
