@@ -4,6 +4,7 @@
 
 #include <fnmatch.h>
 
+#include <set>
 #include <vector>
 
 #include "raison/error.hpp"
@@ -35,6 +36,9 @@ struct Walker {
   const Fn& fn;
   const OnError& on_error;
   std::vector<std::string> parts;
+  // Directories whose tree was passed already: a link back to an ancestor (or to "/") is passed
+  // itself, its target's tree only once, so a hostile root cannot make the walk endless.
+  std::set<FileId> walked{};
 
   std::vector<std::string> list(const std::string& dir) {
     try {
@@ -58,11 +62,11 @@ struct Walker {
         on_error(path, e.what());
         return;
       }
-      if (t.exists && t.stat.type == FileType::Directory)
+      if (t.exists && t.stat.type == FileType::Directory && walked.insert(t.stat.id).second)
         for (const auto& name : list(t.path)) tree(join_path(t.path, name), true);
       return;
     }
-    if (st->type != FileType::Directory) return;
+    if (st->type != FileType::Directory || !walked.insert(st->id).second) return;
     for (const auto& name : list(path)) tree(join_path(path, name), true);
   }
 

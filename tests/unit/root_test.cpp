@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include "input/glob.hpp"
 #include "raison/error.hpp"
 #include "raison/root.hpp"
 #include "test_util.hpp"
@@ -101,4 +103,22 @@ TEST_CASE("root: opening a regular file never follows a final symlink") {
   CHECK(fd >= 0);
   ::close(fd);
   CHECK_THROWS_AS(root->open_read("/etc/link"), raison::Error);
+}
+
+TEST_CASE("root: a glob's tree passes a link back to an ancestor, and walks its target once") {
+  TempRoot t;
+  t.file("deep/a/b/file");
+  t.link("deep/a/b/up", "../../../..");  // above the root: "/" inside it
+  t.link("deep/a/top", "/");
+  t.link("deep/a/self", ".");
+  auto root = raison::open_directory_root(t.dir);
+  std::vector<std::string> passed;
+  raison::glob_root(*root, "/", [&](const std::string& p) { passed.push_back(p); },
+                    [&](const std::string& p, const std::string& e) { FAIL(p << ": " << e); });
+  std::sort(passed.begin(), passed.end());
+  // Every path once; the links themselves too, and nothing under them twice.
+  CHECK(std::adjacent_find(passed.begin(), passed.end()) == passed.end());
+  for (const char* p : {"/", "/deep/a/b/file", "/deep/a/b/up", "/deep/a/top", "/deep/a/self"})
+    CHECK_MESSAGE(std::find(passed.begin(), passed.end(), p) != passed.end(), p);
+  CHECK(passed.size() < 20);
 }
