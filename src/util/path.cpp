@@ -15,6 +15,20 @@ std::vector<std::string> path_components(std::string_view path) {
   return out;
 }
 
+std::string lexically_normal(std::string_view path) {
+  std::vector<std::string> parts;
+  for (auto& part : path_components(path)) {
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (part != ".") {
+      parts.push_back(std::move(part));
+    }
+  }
+  std::string out;
+  for (const auto& part : parts) (out += '/') += part;
+  return out.empty() ? "/" : out;
+}
+
 std::vector<std::string> split_list(std::string_view list, std::string_view separators) {
   std::vector<std::string> out;
   std::size_t i = 0;

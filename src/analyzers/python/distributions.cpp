@@ -3,6 +3,7 @@
 #include "analyzers/python/distributions.hpp"
 
 #include "raison/error.hpp"
+#include "util/text.hpp"
 
 #include <set>
 #include <sstream>
@@ -15,18 +16,10 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return "";
-  auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (auto t = trim(line); !t.empty()) out.push_back(t);
+  for (const auto& line : split_lines(text))
+    if (auto t = trim(line); !t.empty()) out.emplace_back(t);
   return out;
 }
 
@@ -141,15 +134,16 @@ std::optional<EntryPoint> Distributions::entry_point(Context& ctx, const Distrib
   for (const auto& line : lines_of(*text)) {
     if (line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[' && line.back() == ']') {
-      section = trim(std::string_view(line).substr(1, line.size() - 2));
+      section = std::string(trim(std::string_view(line).substr(1, line.size() - 2)));
       continue;
     }
     auto eq = line.find('=');
     if (section != group || eq == std::string::npos || trim(std::string_view(line).substr(0, eq)) != name) continue;
-    std::string value = trim(std::string_view(line).substr(eq + 1));
+    std::string_view value = trim(std::string_view(line).substr(eq + 1));
     value = trim(value.substr(0, value.find('[')));
     auto colon = value.find(':');
-    return EntryPoint{trim(value.substr(0, colon)), colon == std::string::npos ? "" : trim(value.substr(colon + 1))};
+    return EntryPoint{std::string(trim(value.substr(0, colon))),
+                      colon == std::string_view::npos ? "" : std::string(trim(value.substr(colon + 1)))};
   }
   return std::nullopt;
 }

@@ -103,21 +103,12 @@ std::vector<std::string> frozen_modules(int major, int minor, std::string_view b
   return present;
 }
 
-std::string platform_triplet(std::uint16_t machine, bool musl) {
-  std::string arch;
-  switch (machine) {
-    case EM_X86_64: arch = "x86_64"; break;
-    case EM_AARCH64: arch = "aarch64"; break;
-    case EM_386: arch = "i386"; break;
-    case EM_ARM: arch = "arm"; break;
-    case EM_PPC64: arch = "powerpc64le"; break;
-    case EM_S390: arch = "s390x"; break;
-    case EM_RISCV: arch = "riscv64"; break;
-    default: return {};
-  }
-  if (musl) return arch + "-linux-musl";
-  if (machine == EM_ARM) return "arm-linux-gnueabihf";
-  return arch + "-linux-gnu";
+std::string platform_triplet(const elf::MachineId& machine, bool musl) {
+  if (elf::machine_name(machine.machine).rfind("machine ", 0) == 0) return {};  // not in the table
+  std::string triplet = elf::multiarch_triplet(machine);  // "arm-linux-gnueabihf"
+  if (!musl) return triplet;
+  std::string arch = triplet.substr(0, triplet.find('-'));
+  return arch + (arch == "arm" ? "-linux-musleabihf" : "-linux-musl");
 }
 
 }  // namespace raison::python

@@ -3,6 +3,8 @@
 // triplet that names its extension modules.
 #pragma once
 
+#include "analyzers/elf/machines.hpp"
+
 #include <cstdint>
 #include <set>
 #include <string>
@@ -31,8 +33,9 @@ std::set<std::string> builtin_modules(const std::vector<std::string>& dynamic_sy
 // returned (a weak check that the table fits the binary).
 std::vector<std::string> frozen_modules(int major, int minor, std::string_view binary);
 
-// The platform triplet of the SOABI ("x86_64-linux-gnu") for an ELF e_machine; musl when the
-// interpreter's PT_INTERP is musl's loader. Empty for an unknown machine.
-std::string platform_triplet(std::uint16_t machine, bool musl);
+// The platform triplet of the SOABI ("x86_64-linux-gnu", "x86_64-linux-musl") for an ELF machine
+// (CPython's configure uses the multiarch triplet); musl when the interpreter's PT_INTERP is musl's
+// loader. Empty for a machine the ELF machine table does not know.
+std::string platform_triplet(const elf::MachineId& machine, bool musl);
 
 }  // namespace raison::python

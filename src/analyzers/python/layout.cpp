@@ -15,6 +15,9 @@
 #include "analyzers/elf/elf_file.hpp"
 #include "analyzers/python/interpreter.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
+#include "util/path.hpp"
+#include "util/text.hpp"
 
 namespace raison::python {
 namespace {
@@ -24,45 +27,9 @@ constexpr std::uint64_t kMaxText = 1 << 20;
 constexpr std::uint64_t kMaxBinary = 512ull << 20;
 
 // os.path.abspath of an absolute path: ".", ".." and "//" removed without following links.
-std::string normpath(std::string_view p) {
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i <= p.size()) {
-    size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    std::string_view c = p.substr(i, j - i);
-    if (c == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!c.empty() && c != ".") {
-      parts.push_back(c);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (auto c : parts) out += "/" + std::string(c);
-  return out.empty() ? "/" : out;
-}
+std::string normpath(std::string_view p) { return lexically_normal(p); }
 
-std::string strip(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n\f\v");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n\f\v");
-  return std::string(s.substr(b, e - b + 1));
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t j = text.find('\n', i);
-    if (j == std::string::npos) j = text.size();
-    std::string l = text.substr(i, j - i);
-    if (!l.empty() && l.back() == '\r') l.pop_back();
-    out.push_back(std::move(l));
-    i = j + 1;
-  }
-  return out;
-}
+std::string strip(std::string_view s) { return std::string(trim(s)); }
 
 class Finder {
  public:
@@ -97,18 +64,7 @@ class Finder {
   std::string read(const std::string& p, std::uint64_t max) const {
     auto r = resolve(p);
     if (!r.exists || r.stat.type != FileType::Regular) throw Error(p + ": not a regular file");
-    if (r.stat.size > max) throw Error(p + ": larger than " + std::to_string(max) + " bytes");
-    int fd = root_.open_read(r.path);
-    std::string data(r.stat.size, '\0');
-    size_t got = 0;
-    while (got < data.size()) {
-      ssize_t n = ::pread(fd, data.data() + got, data.size() - got, static_cast<off_t>(got));
-      if (n <= 0) break;
-      got += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    data.resize(got);
-    return data;
+    return read_file(root_, r.path, max);
   }
 
   std::optional<std::string> read_if_file(const std::string& p) const {
@@ -237,7 +193,7 @@ void Finder::getpath(Layout& l) {
       auto text = read_if_file(join_path(d, "pyvenv.cfg"));
       if (!text) continue;
       l.landmarks.push_back(join_path(d, "pyvenv.cfg"));
-      for (const auto& line : lines_of(*text)) {
+      for (const auto& line : split_lines(*text)) {
         size_t eq = line.find('=');
         if (eq == std::string::npos) continue;
         std::string key = strip(line.substr(0, eq));
@@ -260,7 +216,7 @@ void Finder::getpath(Layout& l) {
     if (p.empty()) continue;
     if (auto text = read_if_file(p + "._pth")) {
       l.landmarks.push_back(p + "._pth");
-      pth = lines_of(*text);
+      pth = split_lines(*text);
       pth_dir = parent_path(p);
       home = pth_dir;
       use_environment_ = false;
@@ -271,7 +227,7 @@ void Finder::getpath(Layout& l) {
   std::string build_stdlib, build_platstdlib;
   if (auto txt = read_if_file(join_path(real_dir, "pybuilddir.txt"))) {
     l.landmarks.push_back(join_path(real_dir, "pybuilddir.txt"));
-    auto ls = lines_of(*txt);
+    auto ls = split_lines(*txt);
     build_platstdlib = normpath(join_path(real_dir, ls.empty() ? "" : strip(ls[0])));
     std::string src = search_up(real_dir, {"Lib/os.py"}, false);
     build_stdlib = src.empty() ? join_path(real_dir, "Lib") : join_path(src, "Lib");
@@ -390,7 +346,7 @@ void Finder::add_site_dir(Layout& l, const std::string& dir) {
       l.notes.push_back(e.what());
       continue;
     }
-    for (const auto& line : lines_of(text)) {
+    for (const auto& line : split_lines(text)) {
       if (line.starts_with("#") || strip(line).empty()) continue;
       if (line.starts_with("import ") || line.starts_with("import\t")) {
         pth.import_lines.push_back(line);
@@ -438,7 +394,7 @@ void Finder::site(Layout& l) {
     auto text = read_if_file(conf);
     if (!text) continue;
     std::string system_site = "true";
-    for (const auto& line : lines_of(*text)) {
+    for (const auto& line : split_lines(*text)) {
       size_t eq = line.find('=');
       if (eq == std::string::npos) continue;
       std::string key = strip(line.substr(0, eq)), value = strip(line.substr(eq + 1));
@@ -503,7 +459,7 @@ void Finder::binary_facts(Layout& l, const std::string& exe_bytes, const elf::El
     size_t dash = soabi_suffix.find('-', prefix.size());
     if (dash != std::string::npos) l.triplet = soabi_suffix.substr(dash + 1, soabi_suffix.size() - dash - 4);
   } else {
-    l.triplet = platform_triplet(elf.machine, elf.interp.find("ld-musl") != std::string::npos);
+    l.triplet = platform_triplet(elf.id(), elf.interp.find("ld-musl") != std::string::npos);
     if (!l.triplet.empty()) soabi_suffix = prefix + "-" + l.triplet + ".so";
     else l.notes.push_back("unknown ELF machine " + std::to_string(elf.machine) + ": no platform triplet");
   }
@@ -534,18 +490,11 @@ Layout Finder::run(const std::string& interpreter) {
   if (!r.exists || r.stat.type != FileType::Regular) throw Error(l.executable + ": no such interpreter in the root");
   l.real_executable = r.path;
   const std::string bytes = read(r.path, kMaxBinary);
-  int fd = root_.open_read(r.path);
-  std::optional<elf::ElfInfo> elf;
-  try {
-    elf = elf::read_elf_direct(fd, bytes.size());
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
+  Fd fd(root_.open_read(r.path));
+  std::optional<elf::ElfInfo> elf = elf::read_elf_direct(fd.get(), bytes.size());
   if (!elf) throw Error(l.real_executable + ": not an ELF file");
   version(l, *elf);
-  l.triplet = platform_triplet(elf->machine, elf->interp.find("ld-musl") != std::string::npos);
+  l.triplet = platform_triplet(elf->id(), elf->interp.find("ld-musl") != std::string::npos);
   find_libpython(l, *elf);
   getpath(l);
   binary_facts(l, bytes, *elf);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "raison/error.hpp"
+#include "util/text.hpp"
 
 namespace raison::rules {
 
@@ -75,12 +76,8 @@ std::vector<Rule> builtin_rules() { return parse_rules(kDefaultRulesJson, "built
 
 std::vector<std::string> nss_services(std::string_view conf) {
   std::vector<std::string> out;
-  size_t i = 0;
-  while (i < conf.size()) {
-    size_t nl = conf.find('\n', i);
-    if (nl == std::string_view::npos) nl = conf.size();
-    std::string_view line = conf.substr(i, nl - i);
-    i = nl + 1;
+  for (const std::string& whole : split_lines(conf)) {
+    std::string_view line = whole;
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;

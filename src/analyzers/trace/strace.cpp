@@ -421,19 +421,7 @@ TraceLog parse_strace(std::string_view log, const std::string& initial_cwd) {
   return out;
 }
 
-std::string normalize_path(std::string_view path) {
-  std::vector<std::string> parts;
-  for (auto& part : path_components(path)) {
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (part != ".") {
-      parts.push_back(std::move(part));
-    }
-  }
-  std::string out;
-  for (const auto& part : parts) (out += '/') += part;
-  return out.empty() ? "/" : out;
-}
+std::string normalize_path(std::string_view path) { return lexically_normal(path); }
 
 std::string resolve_path(std::string_view base, std::string_view path) {
   if (!path.empty() && path.front() == '/') return normalize_path(path);
