@@ -1,6 +1,6 @@
-// The emit stage: the minimal root as a directory, the manifest that explains every file in it, and
-// the `why` report. Outputs are written under a temporary name beside their destination and renamed
-// into place at the end, so a failed run leaves no half-written output.
+// The emit stage: the minimal root as a directory and the manifest that explains every file in it
+// (images: emit/image_writer.hpp). Outputs are written under a temporary name beside their destination
+// and renamed into place at the end, so a failed run leaves no half-written output.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,17 +9,9 @@
 #include <vector>
 
 #include "raison/analysis.hpp"
+#include "raison/closure.hpp"
 
 namespace raison {
-
-// One kept path of the closure, in the order it is written (sorted by path, so a directory precedes
-// what it holds).
-struct KeptPath {
-  std::string path;
-  Graph::Vertex vertex;
-  bool first_name;  // false: another name (hardlink) of a file kept under an earlier path
-};
-std::vector<KeptPath> kept_paths(const Analysis& analysis);
 
 struct EmitOptions {
   bool replace = false;  // replace an existing non-empty output
@@ -39,9 +31,5 @@ void write_file_atomically(const std::string& path, const std::string& text);
 
 // Rebuilds the graph a manifest describes (for `why MANIFEST PATH`). Throws Error if it is not one.
 Graph graph_from_manifest(const nlohmann::json& manifest);
-
-// The `why` report for `path`: the shortest chain from a seed, one hop a line. Returns false (and a
-// text saying so) if the path is not in the closure.
-bool explain(const Graph& graph, const std::string& path, std::string& out);
 
 }  // namespace raison

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "raison/analysis.hpp"
+#include "raison/closure.hpp"
 #include "raison/emit.hpp"
 #include "analyzers/elf/machines.hpp"
 #include "emit/image_writer.hpp"
@@ -130,48 +131,15 @@ void add_image_seeds(const Root& root, Options& options) {
 
 // What a shrink kept of the whole root, and the directories that lost the most.
 void print_shrink_summary(const Root& root, const Analysis& analysis) {
-  std::set<std::string> kept;
-  for (const auto& k : kept_paths(analysis)) kept.insert(k.path);
-  std::uint64_t total_files = 0, total_bytes = 0, kept_files = 0, kept_bytes = 0;
-  std::map<std::string, std::uint64_t> dropped;  // by directory, two levels deep
-  std::set<FileId> seen;
-  std::function<void(const std::string&)> walk = [&](const std::string& dir) {
-    std::vector<std::string> names;
-    try {
-      names = root.list_dir(dir);
-    } catch (const Error&) {
-      return;
-    }
-    for (const auto& name : names) {
-      std::string p = join_path(dir, name);
-      auto st = root.lstat(p);
-      if (!st) continue;
-      if (st->type == FileType::Directory) {
-        walk(p);
-        continue;
-      }
-      if (st->type != FileType::Regular || !seen.insert(st->id).second) continue;
-      ++total_files;
-      total_bytes += st->size;
-      if (kept.count(p)) {
-        ++kept_files;
-        kept_bytes += st->size;
-      } else {
-        size_t second = p.find('/', p.find('/', 1) + 1);
-        dropped[second == std::string::npos ? parent_path(p) : p.substr(0, second)] += st->size;
-      }
-    }
-  };
-  walk("/");
-  fmt::print(stderr, "raison: kept {} of {} files, {} of {} ({:.1f}%)\n", kept_files, total_files, human_bytes(kept_bytes),
-             human_bytes(total_bytes), total_bytes ? 100.0 * double(kept_bytes) / double(total_bytes) : 0.0);
-  std::vector<std::pair<std::uint64_t, std::string>> largest;
-  for (const auto& [dir, bytes] : dropped) largest.push_back({bytes, dir});
-  std::sort(largest.rbegin(), largest.rend());
-  if (!largest.empty()) fmt::print(stderr, "raison: largest dropped:");
-  for (size_t i = 0; i < largest.size() && i < 5; ++i)
-    fmt::print(stderr, "{} {} ({})", i ? "," : "", largest[i].second, human_bytes(largest[i].first));
-  if (!largest.empty()) fmt::print(stderr, "\n");
+  const Footprint f = measure_footprint(root, analysis.graph);
+  fmt::print(stderr, "raison: kept {} of {} files, {} of {} ({:.1f}%)\n", f.kept_files, f.total_files,
+             human_bytes(f.kept_bytes), human_bytes(f.total_bytes),
+             f.total_bytes ? 100.0 * double(f.kept_bytes) / double(f.total_bytes) : 0.0);
+  if (f.dropped.empty()) return;
+  fmt::print(stderr, "raison: largest dropped:");
+  for (size_t i = 0; i < f.dropped.size() && i < 5; ++i)
+    fmt::print(stderr, "{} {} ({})", i ? "," : "", f.dropped[i].dir, human_bytes(f.dropped[i].bytes));
+  fmt::print(stderr, "\n");
 }
 
 // The architecture, in Go's names as image configs spell them, of the first ELF seed; else the host's.
@@ -210,7 +178,7 @@ int run_closure(const ClosureArgs& args) {
   if (!manifest.empty()) write_file_atomically(manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
   if (args.list) {
     std::string text;
-    for (const auto& k : kept_paths(analysis))
+    for (const auto& k : kept_paths(analysis.graph))
       if (analysis.graph.node(k.vertex).stat.type != FileType::Directory) text += k.path + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
@@ -221,19 +189,11 @@ int run_closure(const ClosureArgs& args) {
     std::fwrite(text.data(), 1, text.size(), stdout);
   }
   if (!args.quiet) {
-    std::uint64_t files = 0, bytes = 0, paths = 0;
-    for (const auto& k : kept_paths(analysis)) {
-      const FileNode& n = analysis.graph.node(k.vertex);
-      ++paths;
-      if (k.first_name && n.stat.type == FileType::Regular) {
-        ++files;
-        bytes += n.stat.size;
-      }
-    }
+    const KeptSize kept = kept_size(analysis.graph);
     size_t notes = 0;
     for (const auto& d : analysis.diagnostics) notes += d.severity == Diagnostic::Severity::Note;
     fmt::print(stderr, "raison: {} seed{}: kept {} paths, {} regular files, {}{}{}\n", options.seeds.size(),
-               options.seeds.size() == 1 ? "" : "s", paths, files, human_bytes(bytes),
+               options.seeds.size() == 1 ? "" : "s", kept.paths, kept.regular_files, human_bytes(kept.bytes),
                analysis.incomplete() ? " (incomplete: see above)" : "",
                notes && !args.verbose ? fmt::format(" ({} note{}: --verbose shows them)", notes, notes == 1 ? "" : "s") : "");
   }

@@ -36,7 +36,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   std::uint64_t bytes = 0, count = 0;
   std::map<Graph::Vertex, std::string> first;
   const ImageRoot* image = as_image(root);
-  for (const auto& k : kept_paths(analysis)) {
+  for (const auto& k : kept_paths(analysis.graph)) {
     const FileNode& n = g.node(k.vertex);
     nlohmann::json f;
     f["path"] = k.path;
@@ -133,22 +133,6 @@ Graph graph_from_manifest(const nlohmann::json& m) {
     throw Error(std::string("malformed manifest: ") + e.what());
   }
   return g;
-}
-
-bool explain(const Graph& g, const std::string& path, std::string& out) {
-  auto v = g.find(path);
-  auto chain = v ? g.why(*v) : std::vector<Graph::Hop>{};
-  if (chain.empty()) {
-    out = path + " is not in the closure: no seed reaches it.\n";
-    return false;
-  }
-  out = path + " is kept because:\n";
-  for (const auto& hop : chain) {
-    const std::string& to = g.node(hop.to).path;
-    out += fmt::format("  {}{}\n      [{}, {}] {}\n", hop.from == g.source() ? "" : "-> ", to, to_string(hop.reason.kind),
-                       hop.reason.analyzer, hop.reason.detail);
-  }
-  return true;
 }
 
 }  // namespace raison

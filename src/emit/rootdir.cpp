@@ -128,23 +128,6 @@ class DirWriter {
 
 }  // namespace
 
-std::vector<KeptPath> kept_paths(const Analysis& analysis) {
-  const Graph& g = analysis.graph;
-  std::vector<KeptPath> out;
-  for (auto v : g.closure()) {
-    const FileNode& n = g.node(v);
-    for (const auto& name : n.names) out.push_back({name, v, name == n.path});
-  }
-  std::sort(out.begin(), out.end(), [](const KeptPath& a, const KeptPath& b) { return a.path < b.path; });
-  // The first name in sorted order is the one written; later ones become hardlinks to it.
-  std::map<Graph::Vertex, std::string> first;
-  for (auto& k : out) {
-    auto [it, inserted] = first.emplace(k.vertex, k.path);
-    k.first_name = inserted;
-  }
-  return out;
-}
-
 void write_root_dir(const Root& root, const Analysis& analysis, const std::string& outdir, const EmitOptions& options) {
   namespace fs = std::filesystem;
   fs::path dest = fs::absolute(outdir).lexically_normal();
@@ -166,7 +149,7 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
     DirWriter w(root, analysis.generated, dir.fd);
     // The temporary directory stands for "/"; finish() gives it the root's metadata.
     std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
-    for (const auto& k : kept_paths(analysis)) {
+    for (const auto& k : kept_paths(analysis.graph)) {
       FileNode n = analysis.graph.node(k.vertex);
       if (k.first_name)
         first_written[k.vertex] = k.path;

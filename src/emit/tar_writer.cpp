@@ -263,7 +263,7 @@ StreamDigests write_layer(const Root& root, const Analysis& analysis, Compressio
   const Graph& g = analysis.graph;
   TarStream tar(fd, compression, mtime);
   std::map<Graph::Vertex, std::string> first;  // the entry name a file was first written under
-  for (const auto& k : kept_paths(analysis)) {
+  for (const auto& k : kept_paths(analysis.graph)) {
     if (k.path == "/") continue;  // layers hold no entry for the root itself
     const FileNode& n = g.node(k.vertex);
     const std::string name = k.path.substr(1);
