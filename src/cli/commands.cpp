@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <fstream>
 #include <iostream>
@@ -44,15 +45,6 @@ std::string human_bytes(std::uint64_t b) {
   if (b >= (1u << 20)) return fmt::format("{:.1f} MiB", double(b) / (1 << 20));
   if (b >= 1024) return fmt::format("{:.1f} KiB", double(b) / 1024);
   return fmt::format("{} B", b);
-}
-
-// The file or directory an output spec names: "oci:DIR:TAG" -> DIR, "docker-archive:F:N:T" -> F.
-std::string output_path(const std::string& spec) {
-  for (const char* prefix : {"oci:", "docker-archive:"}) {
-    std::string_view p = prefix;
-    if (spec.rfind(p, 0) == 0) return spec.substr(p.size(), spec.find(':', p.size()) - p.size());
-  }
-  return spec;
 }
 
 // Throws unless the directory `path` goes into exists. Checked before anything is read or written: a
@@ -156,9 +148,9 @@ std::string image_arch(const Analysis& analysis) {
 }  // namespace
 
 int run_closure(const ClosureArgs& args) {
-  const std::string manifest = args.manifest.empty() && !args.out.empty() ? output_path(args.out) + ".manifest.json"
-                                                                          : args.manifest;
-  if (!args.out.empty()) check_output_dir(output_path(args.out));
+  const std::optional<OutputSpec> out = args.out.empty() ? std::nullopt : std::optional(parse_output_spec(args.out));
+  const std::string manifest = args.manifest.empty() && out ? out->path + ".manifest.json" : args.manifest;
+  if (out) check_output_dir(out->path);
   if (!manifest.empty()) check_output_dir(manifest);
   // Input: the root (an image is unpacked into a private staging directory).
   auto root = open_input(args.root, args.platform, args.temp_dir, args.verbose);
@@ -169,11 +161,11 @@ int run_closure(const ClosureArgs& args) {
   Analysis analysis = analyze(*root, options);
   print_diagnostics(analysis, args.verbose);
   // Emit: the root directory and its manifest, then what was asked on stdout.
-  if (!args.out.empty()) {
-    if (is_image_spec(args.out))
-      write_image(*root, analysis, args.out, source_config(*root), image_arch(analysis), "linux", args.force);
+  if (out) {
+    if (out->is_image())
+      write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force);
     else
-      write_root_dir(*root, analysis, args.out, EmitOptions{args.force});
+      write_root_dir(*root, analysis, out->path, EmitOptions{.replace = args.force});
   }
   if (!manifest.empty()) write_file_atomically(manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
   if (args.list) {

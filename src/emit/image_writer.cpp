@@ -1,5 +1,5 @@
-// Image output specs (oci:, docker-archive:, bare .tar/.tar.gz/.tar.zst layers), the image config, and
-// the two image layouts around the one layer. Every output is built under ".NAME.raison-tmp-PID"
+// Image outputs: the image config, and the two image layouts (OCI, docker-archive) around the one
+// layer, or the bare layer. Every output is built under ".NAME.raison-tmp-PID"
 // beside the destination and renamed into place only when complete.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,6 @@
 
 #include <ctime>
 #include <filesystem>
-#include <regex>
 
 #include "emit/image_writer.hpp"
 #include "raison/error.hpp"
@@ -24,82 +23,6 @@ constexpr const char* kOciManifest = "application/vnd.oci.image.manifest.v1+json
 constexpr const char* kOciIndex = "application/vnd.oci.image.index.v1+json";
 constexpr const char* kOciConfig = "application/vnd.oci.image.config.v1+json";
 constexpr const char* kOciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
-
-struct Spec {
-  enum Kind { Oci, DockerArchive, Layer } kind;
-  std::string path;
-  std::string ref;  // oci: the tag; docker-archive: "name:tag" or empty (untagged)
-  Compression compression = Compression::None;
-};
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Docker's reference grammar, [HOST[:PORT]/]PATH[:TAG]: the first component is a host only if it has
-// a '.' or ':' or is "localhost"; path components are lowercase; digests are not taken.
-bool valid_docker_reference(const std::string& ref) {
-  static const std::regex host(R"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(:[0-9]+)?)");
-  static const std::regex component(R"([a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)");
-  static const std::regex tag(R"([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
-  std::string name = ref;
-  const std::size_t slash = ref.rfind('/'), colon = ref.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-    if (!std::regex_match(ref.substr(colon + 1), tag)) return false;
-    name.resize(colon);
-  }
-  std::size_t pos = 0;
-  if (const std::size_t first = name.find('/'); first != std::string::npos) {
-    const std::string head = name.substr(0, first);
-    if (head.find_first_of(".:") != std::string::npos || head == "localhost") {
-      if (!std::regex_match(head, host)) return false;
-      pos = first + 1;
-    }
-  }
-  for (;;) {
-    const std::size_t end = name.find('/', pos);
-    if (!std::regex_match(name.substr(pos, end - pos), component)) return false;
-    if (end == std::string::npos) return true;
-    pos = end + 1;
-  }
-}
-
-Spec parse_spec(const std::string& spec) {
-  auto split = [&](std::size_t prefix, Spec::Kind kind) {
-    Spec s{kind, spec.substr(prefix), "", Compression::None};
-    // The path ends at the first ':', as skopeo splits "oci:PATH:REF" on Linux.
-    if (auto colon = s.path.find(':'); colon != std::string::npos) {
-      s.ref = s.path.substr(colon + 1);
-      s.path.resize(colon);
-    }
-    if (s.path.empty()) throw Error(spec + ": no path before the reference");
-    return s;
-  };
-  if (spec.rfind("oci:", 0) == 0) {
-    Spec s = split(4, Spec::Oci);
-    if (s.ref.empty()) s.ref = "latest";
-    // The image-spec grammar for org.opencontainers.image.ref.name.
-    static const std::regex ref(R"([A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*)");
-    if (!std::regex_match(s.ref, ref)) throw Error(spec + ": '" + s.ref + "' is not a valid OCI reference name");
-    return s;
-  }
-  if (spec.rfind("docker-archive:", 0) == 0) {
-    Spec s = split(15, Spec::DockerArchive);
-    if (s.ref.empty()) return s;
-    if (!valid_docker_reference(s.ref)) throw Error(spec + ": '" + s.ref + "' is not a valid NAME[:TAG]");
-    const std::size_t slash = s.ref.rfind('/'), colon = s.ref.rfind(':');
-    if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) s.ref += ":latest";
-    return s;
-  }
-  Spec s{Spec::Layer, spec, "", Compression::None};
-  if (ends_with(spec, ".tar.gz") || ends_with(spec, ".tgz"))
-    s.compression = Compression::Gzip;
-  else if (ends_with(spec, ".tar.zst"))
-    s.compression = Compression::Zstd;
-  else if (!ends_with(spec, ".tar"))
-    throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
-  return s;
-}
 
 std::string rfc3339(std::int64_t t) {
   std::time_t tt = std::time_t(t);
@@ -184,7 +107,7 @@ class Staging {
   bool committed_ = false;
 };
 
-void write_oci(const Root& root, const Analysis& analysis, const Spec& spec, const json* source,
+void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
                const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
   Staging st(spec.path, replace);
   const fs::path blobs = st.tmp() / "blobs" / "sha256";
@@ -210,7 +133,7 @@ void write_oci(const Root& root, const Analysis& analysis, const Spec& spec, con
                        {"layers", json::array({{{"mediaType", kOciLayerGzip}, {"digest", layer.digest}, {"size", layer.size}}})}};
   json manifest = blob(manifest_doc.dump());
   manifest["mediaType"] = kOciManifest;
-  manifest["annotations"] = {{"org.opencontainers.image.ref.name", spec.ref}};
+  manifest["annotations"] = {{"org.opencontainers.image.ref.name", spec.tag_or_ref}};
   json index = {{"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", json::array({manifest})}};
   write_text(st.tmp() / "index.json", index.dump());
   write_text(st.tmp() / "oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump());
@@ -219,7 +142,7 @@ void write_oci(const Root& root, const Analysis& analysis, const Spec& spec, con
 
 // The layout `docker save` and skopeo write: manifest.json naming the config "<sha256>.json" and the
 // layers, here one uncompressed "<diff_id hex>.tar" (so its digest is its diff_id, as docker load expects).
-void write_docker_archive(const Root& root, const Analysis& analysis, const Spec& spec, const json* source,
+void write_docker_archive(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
                           const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
   Staging st(spec.path, replace);
   // The layer goes to an anonymous file first: the archive names it by a digest known only at its end.
@@ -239,7 +162,7 @@ void write_docker_archive(const Root& root, const Analysis& analysis, const Spec
   const std::string config_name = sha256_hex(config) + ".json";
   const std::string layer_name = layer.diff_id.substr(7) + ".tar";
   json manifest = json::array({{{"Config", config_name},
-                                {"RepoTags", spec.ref.empty() ? json::array() : json::array({spec.ref})},
+                                {"RepoTags", spec.tag_or_ref.empty() ? json::array() : json::array({spec.tag_or_ref})},
                                 {"Layers", json::array({layer_name})}}});
 
   Fd out{create_file(st.tmp())};
@@ -252,7 +175,7 @@ void write_docker_archive(const Root& root, const Analysis& analysis, const Spec
   st.commit();
 }
 
-void write_bare_layer(const Root& root, const Analysis& analysis, const Spec& spec, bool replace,
+void write_bare_layer(const Root& root, const Analysis& analysis, const OutputSpec& spec, bool replace,
                       std::int64_t mtime) {
   Staging st(spec.path, replace);
   Fd out{create_file(st.tmp())};
@@ -275,10 +198,7 @@ bool is_string_array(const json& v) {
 
 }  // namespace
 
-bool is_image_spec(const std::string& spec) {
-  return spec.rfind("oci:", 0) == 0 || spec.rfind("docker-archive:", 0) == 0 || ends_with(spec, ".tar") ||
-         ends_with(spec, ".tar.gz") || ends_with(spec, ".tgz") || ends_with(spec, ".tar.zst");
-}
+bool is_image_spec(const std::string& spec) { return output_kind(spec) != OutputSpec::Kind::Directory; }
 
 json make_image_config(const json* source, const std::string& arch, const std::string& os,
                        const std::string& diff_id, std::int64_t mtime) {
@@ -331,13 +251,22 @@ json make_image_config(const json* source, const std::string& arch, const std::s
 
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec, const json* source_config,
                  const std::string& arch, const std::string& os, bool replace) {
-  const Spec s = parse_spec(spec);
+  write_image(root, analysis, parse_output_spec(spec), source_config, arch, os, replace);
+}
+
+void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s, const json* source_config,
+                 const std::string& arch, const std::string& os, bool replace) {
+  const std::string& spec = s.text;
+  if (!s.is_image()) throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
   const std::int64_t mtime = reproducible_time();
   try {
     switch (s.kind) {
-      case Spec::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime); break;
-      case Spec::DockerArchive: write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime); break;
-      case Spec::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
+      case OutputSpec::Kind::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime); break;
+      case OutputSpec::Kind::DockerArchive:
+        write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime);
+        break;
+      case OutputSpec::Kind::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
+      case OutputSpec::Kind::Directory: break;
     }
   } catch (const fs::filesystem_error& e) {
     throw Error(spec + ": " + e.what());
