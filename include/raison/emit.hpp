@@ -29,7 +29,24 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
 // Writes `text` to `path` atomically (temporary file in the same directory, then rename).
 void write_file_atomically(const std::string& path, const std::string& text);
 
-// Rebuilds the graph a manifest describes (for `why MANIFEST PATH`). Throws Error if it is not one.
+// A manifest read back (emit/manifest_read.cpp): what it was made with, and the whole document.
+struct Manifest {
+  std::string file{};     // the file it was read from
+  std::string source{};   // "source": how to open the root it was made from again; empty if unknown
+  Options options{};      // "seeds", "analyzers" and "env"; the other options are not recorded
+  nlohmann::json json{};  // the document, checked to be a raison-manifest/1 object
+};
+
+// Reads the manifest at `path`. Throws Error naming the file if it cannot be read, is not JSON, is
+// not a raison-manifest/1 document, or its files, seeds, analyzers, env or source have the wrong type.
+Manifest read_manifest(const std::string& path);
+
+// True if `path` is a regular file whose first non-blank byte is '{': a manifest rather than a root.
+bool looks_like_manifest(const std::string& path);
+
+// Rebuilds the graph a manifest describes (for `why MANIFEST PATH`). Throws Error if it is not one or
+// a file's reasons are malformed; the second form names the manifest's file in the message.
 Graph graph_from_manifest(const nlohmann::json& manifest);
+Graph graph_from_manifest(const Manifest& manifest);
 
 }  // namespace raison

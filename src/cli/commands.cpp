@@ -217,23 +217,13 @@ int run_trace(const TraceArgs& args) {
 }
 
 int run_verify(const VerifyArgs& args) {
-  std::string manifest_path = args.manifest.empty() ? args.out + ".manifest.json" : args.manifest;
-  std::ifstream in(manifest_path);
-  if (!in) throw Error(manifest_path + ": cannot be read (give --manifest)");
-  nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
-  if (m.is_discarded() || m.value("schema", "") != "raison-manifest/1") throw Error(manifest_path + ": not a raison manifest");
-  Options options;
-  try {
-    options.seeds = m.at("seeds").get<std::vector<std::string>>();
-    for (const auto& a : m.at("analyzers")) options.analyzers.insert(a.get<std::string>());
-    options.analyzers.erase("trace");  // a trace names the original run, not this root
-    options.env = m.at("env").get<std::map<std::string, std::string>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(manifest_path + ": " + e.what());
-  }
+  // The manifest says what OUT was made from, and with which seeds and options.
+  const Manifest made = read_manifest(args.manifest.empty() ? args.out + ".manifest.json" : args.manifest);
+  Options options = made.options;
+  options.analyzers.erase("trace");  // a trace names the original run, not this root
   bool failed = false;
-  std::string original = args.original.empty() ? m.value("source", "") : args.original;
-  if (original.empty()) throw Error(manifest_path + " names no source root: give --original");
+  std::string original = args.original.empty() ? made.source : args.original;
+  if (original.empty()) throw Error(made.file + " names no source root: give --original");
   auto orig_root = open_input(original, "", "", false);
   // 1. Statically: every DT_NEEDED, interpreter, #! and import that resolves in the original root
   // resolves inside the output too (the same analysis on both; what only the output lacks is missing).
@@ -292,25 +282,11 @@ int run_verify(const VerifyArgs& args) {
 }
 
 int run_why(const WhyArgs& args) {
-  // A manifest is a JSON file; anything else is a root (a directory, a tar, an image spec).
-  struct stat st;
-  bool is_manifest = false;
-  if (::stat(args.source.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-    std::ifstream probe(args.source);
-    char c = 0;
-    probe >> c;
-    is_manifest = c == '{';
-  }
   std::string report;
   bool kept;
-  if (is_manifest) {
+  if (looks_like_manifest(args.source)) {
     // A manifest: its reasons are the graph.
-    std::ifstream in(args.source);
-    nlohmann::json m = nlohmann::json::parse(in, nullptr, false);
-    if (m.is_discarded()) throw Error(args.source + ": not JSON");
-    Graph g = graph_from_manifest(m);
-    std::string path = args.path;
-    kept = explain(g, path, report);
+    kept = explain(graph_from_manifest(read_manifest(args.source)), args.path, report);
   } else {
     auto root = open_input(args.source, args.platform, "", false);
     Options options = args.options;

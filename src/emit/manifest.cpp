@@ -1,6 +1,7 @@
-// The manifest: for every kept path, what it is (type, size, sha256, mode, owners, link target) and
-// every reason it is kept. It is also the input of `raison why MANIFEST PATH`, so it carries enough
-// to rebuild the graph: each reason names the file it came from.
+// Writing the manifest: for every kept path, what it is (type, size, sha256, mode, owners, link target)
+// and every reason it is kept. It is also the input of `raison why MANIFEST PATH` and `raison verify`
+// (read back by manifest_read.cpp), so it carries enough to rebuild the graph: each reason names the
+// file it came from.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -103,36 +104,6 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       {"diagnostics", std::move(diags)},
       {"trace_report", {{"only_traced", analysis.only_traced}, {"never_traced", analysis.never_traced}}},
   };
-}
-
-Graph graph_from_manifest(const nlohmann::json& m) {
-  if (!m.is_object() || m.value("schema", "") != "raison-manifest/1" || !m.contains("files") || !m["files"].is_array())
-    throw Error("not a raison manifest (no \"schema\": \"raison-manifest/1\")");
-  Graph g;
-  std::uint64_t next = 1;
-  auto vertex = [&](const std::string& path) {
-    if (auto v = g.find(path)) return *v;
-    Stat st;
-    st.id = {0, next++};
-    return g.add_file(path, st).first;
-  };
-  try {
-    for (const auto& f : m["files"]) {
-      const std::string path = f.at("path").get<std::string>();
-      Graph::Vertex v = vertex(path);
-      for (const auto& r : f.at("reasons")) {
-        auto kind = reason_kind_from_string(r.at("kind").get<std::string>());
-        if (!kind) throw Error(path + ": unknown reason kind " + r.at("kind").dump());
-        Reason reason{*kind, r.at("analyzer").get<std::string>(), r.at("from").get<std::string>(),
-                      r.at("detail").get<std::string>()};
-        Graph::Vertex from = reason.from.empty() ? g.source() : vertex(reason.from);
-        g.add_edge(from, v, std::move(reason));
-      }
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("malformed manifest: ") + e.what());
-  }
-  return g;
 }
 
 }  // namespace raison
