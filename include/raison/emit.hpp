@@ -26,8 +26,18 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
 // README ("raison-manifest/1").
 nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options);
 
+// Writes make_manifest() to `path` (atomically). Throws Error naming `path` if it cannot be written,
+// or if the root has a name that JSON cannot hold (not UTF-8).
+void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options);
+
 // Writes `text` to `path` atomically (temporary file in the same directory, then rename).
 void write_file_atomically(const std::string& path, const std::string& text);
+
+// Throws Error unless the directory `path` goes into exists ("PATH: directory DIR: No such file or
+// directory"). Checked before anything is read or written: a missing directory is found before
+// minutes of unpacking, and a manifest that could not be written after its image would leave that
+// image behind.
+void check_output_dir(const std::string& path);
 
 // A manifest read back (emit/manifest_read.cpp): what it was made with, and the whole document.
 struct Manifest {

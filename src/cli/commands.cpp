@@ -47,19 +47,6 @@ std::string human_bytes(std::uint64_t b) {
   return fmt::format("{} B", b);
 }
 
-// Throws unless the directory `path` goes into exists. Checked before anything is read or written: a
-// missing directory is found before minutes of unpacking, and a manifest that could not be written
-// after its image would leave that image behind.
-void check_output_dir(const std::string& path) {
-  std::string p = path;
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  std::string dir = std::filesystem::path(p).parent_path().string();
-  if (dir.empty()) return;  // the current directory
-  struct stat st;
-  if (::stat(dir.c_str(), &st) != 0) throw_errno(path + ": directory " + dir);
-  if (!S_ISDIR(st.st_mode)) throw Error(path + ": " + dir + ": Not a directory");
-}
-
 // The image config a root came with, if it is an image.
 const nlohmann::json* source_config(const Root& root) {
   const ImageRoot* image = as_image(root);
@@ -167,7 +154,7 @@ int run_closure(const ClosureArgs& args) {
     else
       write_root_dir(*root, analysis, out->path, EmitOptions{.replace = args.force});
   }
-  if (!manifest.empty()) write_file_atomically(manifest, make_manifest(*root, analysis, options).dump(1) + "\n");
+  if (!manifest.empty()) write_manifest(manifest, *root, analysis, options);
   if (args.list) {
     std::string text;
     for (const auto& k : kept_paths(analysis.graph))

@@ -28,7 +28,9 @@ std::string errno_text(const std::string& what) { return what + ": " + std::stre
 
 std::string exec_in_root(const std::string& root, const std::vector<std::string>& cmd) {
   if (cmd.empty()) return "no command";
-  std::string abs_root = std::filesystem::absolute(root).string();
+  std::error_code ec;
+  const std::string abs_root = std::filesystem::absolute(root, ec).string();
+  if (ec) return root + ": " + ec.message();
   if (::unshare(CLONE_NEWNS) != 0) return errno_text("unshare(CLONE_NEWNS) (raison trace needs root)");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return errno_text("making mounts private");
   char tmpl[] = "/tmp/raison-run-XXXXXX";

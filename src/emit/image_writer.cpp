@@ -1,6 +1,6 @@
 // Image outputs: the image config, and the two image layouts (OCI, docker-archive) around the one
-// layer, or the bare layer. Every output is built under ".NAME.raison-tmp-PID"
-// beside the destination and renamed into place only when complete.
+// layer, or the bare layer. Every output is built under a temporary name beside the destination and
+// renamed into place only when complete (emit/destination.hpp).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,7 +9,9 @@
 #include <filesystem>
 
 #include "emit/image_writer.hpp"
+#include "emit/destination.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -33,96 +35,45 @@ std::string rfc3339(std::int64_t t) {
   return buf;
 }
 
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  void close(const std::string& what) {
-    int r = ::close(fd);
-    fd = -1;
-    if (r != 0) throw_errno("closing " + what);
-  }
-};
-
-int create_file(const fs::path& p) {
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno("creating " + p.string());
+Fd create_file(const std::string& p) {
+  Fd fd{::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
+  if (!fd.valid()) throw_errno("creating " + p);
   return fd;
 }
 
-void write_text(const fs::path& p, std::string_view text) {
-  Fd f{create_file(p)};
+void write_text(const std::string& p, std::string_view text) {
+  Fd f = create_file(p);
   for (std::size_t done = 0; done < text.size();) {
-    ssize_t w = ::write(f.fd, text.data() + done, text.size() - done);
-    if (w < 0) throw_errno("writing " + p.string());
+    ssize_t w = ::write(f.get(), text.data() + done, text.size() - done);
+    if (w < 0) throw_errno("writing " + p);
     done += std::size_t(w);
   }
-  f.close(p.string());
+  close_output(f, p);
 }
 
-// The destination and the temporary name its output is built under.
-class Staging {
- public:
-  Staging(const std::string& path, bool replace) {
-    dest_ = fs::absolute(path).lexically_normal();
-    if (dest_.filename().empty()) dest_ = dest_.parent_path();
-    struct stat st;
-    exists_ = ::lstat(dest_.c_str(), &st) == 0;
-    if (exists_ && !replace) throw Error(path + ": exists (use --force to replace it)");
-    tmp_ = dest_.parent_path() / ("." + dest_.filename().string() + ".raison-tmp-" + std::to_string(::getpid()));
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);  // a leftover of a killed run with the same pid
-  }
-  ~Staging() {
-    if (!committed_) {
-      std::error_code ec;
-      fs::remove_all(tmp_, ec);
-    }
-  }
-  const fs::path& tmp() const { return tmp_; }
-
-  void commit() {
-    if (exists_) {
-      // rename() cannot put a file over a directory or a directory over a non-empty one.
-      fs::path old = dest_.parent_path() / ("." + dest_.filename().string() + ".raison-old-" + std::to_string(::getpid()));
-      fs::rename(dest_, old);
-      try {
-        fs::rename(tmp_, dest_);
-      } catch (...) {
-        std::error_code ec;
-        fs::rename(old, dest_, ec);  // put the old output back rather than leave none
-        throw;
-      }
-      fs::remove_all(old);
-    } else {
-      fs::rename(tmp_, dest_);
-    }
-    committed_ = true;
-  }
-
- private:
-  fs::path dest_, tmp_;
-  bool exists_ = false;
-  bool committed_ = false;
-};
+// An existing destination is an error unless it is to be replaced (whole: an OCI layout is not added to).
+void refuse_existing(const StagedOutput& st, const OutputSpec& spec, bool replace) {
+  if (st.dest_exists() && !replace) throw Error(spec.path + ": exists (use --force to replace it)");
+}
 
 void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
                const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
-  Staging st(spec.path, replace);
-  const fs::path blobs = st.tmp() / "blobs" / "sha256";
-  if (::mkdir(st.tmp().c_str(), 0755) != 0) throw_errno("creating " + st.tmp().string());
-  fs::create_directories(blobs);
+  StagedOutput st(spec.path);
+  refuse_existing(st, spec, replace);
+  const std::string blobs = st.tmp() + "/blobs/sha256";
+  for (const std::string& d : {st.tmp(), st.tmp() + "/blobs", blobs})
+    if (::mkdir(d.c_str(), 0755) != 0) throw_errno("creating " + d);
 
-  const fs::path layer_tmp = blobs / ".layer";
-  Fd lf{create_file(layer_tmp)};
-  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.fd, mtime);
-  lf.close(layer_tmp.string());
-  fs::rename(layer_tmp, blobs / layer.digest.substr(7));
+  const std::string layer_tmp = blobs + "/.layer";
+  Fd lf = create_file(layer_tmp);
+  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.get(), mtime);
+  close_output(lf, layer_tmp);
+  const std::string layer_blob = blobs + "/" + layer.digest.substr(7);
+  if (::rename(layer_tmp.c_str(), layer_blob.c_str()) != 0) throw_errno("renaming " + layer_tmp + " to " + layer_blob);
 
   auto blob = [&](const std::string& text) {
     std::string hex = sha256_hex(text);
-    write_text(blobs / hex, text);
+    write_text(blobs + "/" + hex, text);
     return json{{"digest", "sha256:" + hex}, {"size", text.size()}};
   };
   json config = blob(make_image_config(source, arch, os, layer.diff_id, mtime).dump());
@@ -135,8 +86,8 @@ void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spe
   manifest["mediaType"] = kOciManifest;
   manifest["annotations"] = {{"org.opencontainers.image.ref.name", spec.tag_or_ref}};
   json index = {{"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", json::array({manifest})}};
-  write_text(st.tmp() / "index.json", index.dump());
-  write_text(st.tmp() / "oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump());
+  write_text(st.tmp() + "/index.json", index.dump());
+  write_text(st.tmp() + "/oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump());
   st.commit();
 }
 
@@ -144,19 +95,20 @@ void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spe
 // layers, here one uncompressed "<diff_id hex>.tar" (so its digest is its diff_id, as docker load expects).
 void write_docker_archive(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
                           const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
-  Staging st(spec.path, replace);
+  StagedOutput st(spec.path);
+  refuse_existing(st, spec, replace);
   // The layer goes to an anonymous file first: the archive names it by a digest known only at its end.
-  const std::string dir = st.tmp().parent_path().string();
+  const std::string dir = fs::path(st.tmp()).parent_path().string();
   Fd lf{::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)};
-  if (lf.fd < 0) {
+  if (!lf.valid()) {
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_errno("creating a temporary file in " + dir);
-    const fs::path p = st.tmp().string() + "-layer";
-    lf.fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (lf.fd < 0) throw_errno("creating " + p.string());
+    const std::string p = st.tmp() + "-layer";
+    lf.reset(::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!lf.valid()) throw_errno("creating " + p);
     ::unlink(p.c_str());
   }
-  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.fd, mtime);
-  if (::lseek(lf.fd, 0, SEEK_SET) != 0) throw_errno("rewinding the layer");
+  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.get(), mtime);
+  if (::lseek(lf.get(), 0, SEEK_SET) != 0) throw_errno("rewinding the layer");
 
   const std::string config = make_image_config(source, arch, os, layer.diff_id, mtime).dump();
   const std::string config_name = sha256_hex(config) + ".json";
@@ -165,22 +117,23 @@ void write_docker_archive(const Root& root, const Analysis& analysis, const Outp
                                 {"RepoTags", spec.tag_or_ref.empty() ? json::array() : json::array({spec.tag_or_ref})},
                                 {"Layers", json::array({layer_name})}}});
 
-  Fd out{create_file(st.tmp())};
-  TarStream tar(out.fd, Compression::None, mtime, /*hash=*/false);
+  Fd out = create_file(st.tmp());
+  TarStream tar(out.get(), Compression::None, mtime, /*hash=*/false);
   tar.add_bytes(config_name, 0644, config);
-  tar.add_file(layer_name, 0644, 0, 0, layer.uncompressed_size, lf.fd);
+  tar.add_file(layer_name, 0644, 0, 0, layer.uncompressed_size, lf.get());
   tar.add_bytes("manifest.json", 0644, manifest.dump());
   tar.finish();
-  out.close(st.tmp().string());
+  close_output(out, st.tmp());
   st.commit();
 }
 
 void write_bare_layer(const Root& root, const Analysis& analysis, const OutputSpec& spec, bool replace,
                       std::int64_t mtime) {
-  Staging st(spec.path, replace);
-  Fd out{create_file(st.tmp())};
-  write_layer(root, analysis, spec.compression, out.fd, mtime);
-  out.close(st.tmp().string());
+  StagedOutput st(spec.path);
+  refuse_existing(st, spec, replace);
+  Fd out = create_file(st.tmp());
+  write_layer(root, analysis, spec.compression, out.get(), mtime);
+  close_output(out, st.tmp());
   st.commit();
 }
 
@@ -268,8 +221,6 @@ void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s
       case OutputSpec::Kind::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
       case OutputSpec::Kind::Directory: break;
     }
-  } catch (const fs::filesystem_error& e) {
-    throw Error(spec + ": " + e.what());
   } catch (const json::exception& e) {  // a source config value that cannot be serialised
     throw Error(spec + ": image config: " + e.what());
   } catch (const Error& e) {

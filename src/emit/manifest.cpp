@@ -2,13 +2,12 @@
 // and every reason it is kept. It is also the input of `raison why MANIFEST PATH` and `raison verify`
 // (read back by manifest_read.cpp), so it carries enough to rebuild the graph: each reason names the
 // file it came from.
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
 #include "input/image.hpp"
+#include "util/fd.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -60,14 +59,8 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
         ++count;
       } else if (n.stat.type == FileType::Regular) {
         f["size"] = n.stat.size;
-        int fd = root.open_read(k.path);
-        try {
-          f["sha256"] = sha256_fd(fd);
-        } catch (...) {
-          ::close(fd);
-          throw;
-        }
-        ::close(fd);
+        const Fd fd{root.open_read(k.path)};
+        f["sha256"] = sha256_fd(fd.get());
         bytes += n.stat.size;
         ++count;
       } else if (n.stat.type == FileType::Symlink) {
@@ -104,6 +97,16 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       {"diagnostics", std::move(diags)},
       {"trace_report", {{"only_traced", analysis.only_traced}, {"never_traced", analysis.never_traced}}},
   };
+}
+
+void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options) {
+  std::string text;
+  try {
+    text = make_manifest(root, analysis, options).dump(1) + "\n";
+  } catch (const nlohmann::json::type_error& e) {  // a name or link target of the root that is not UTF-8
+    throw Error(path + ": the manifest cannot be written as JSON: " + e.what());
+  }
+  write_file_atomically(path, text);
 }
 
 }  // namespace raison
