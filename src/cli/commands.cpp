@@ -27,6 +27,7 @@
 #include "input/image.hpp"
 #include "analyzers/trace/strace.hpp"
 #include "raison/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace raison::cli {
 
@@ -227,19 +228,15 @@ int run_verify(const VerifyArgs& args) {
   }
   if (args.cmd.empty()) return failed ? kIncomplete : kOk;
   // 2. At run time: what the command looked for and did not find, that the original root has.
-  char tmpl[] = "/tmp/raison-verify-XXXXXX";
-  int fd = ::mkstemp(tmpl);
-  if (fd < 0) throw_errno("mkstemp");
-  ::close(fd);
+  const TempFile log_file("raison-verify");
   char self[4096];
   ssize_t n = ::readlink(args.self_exe.c_str(), self, sizeof self - 1);
   if (n < 0) throw_errno(args.self_exe);
   self[n] = '\0';
-  int status = trace_in_root(self, args.out, args.cmd, tmpl);
-  std::ifstream log_in(tmpl);
+  int status = trace_in_root(self, args.out, args.cmd, log_file.path());
+  std::ifstream log_in(log_file.path());
   std::stringstream log;
   log << log_in.rdbuf();
-  ::unlink(tmpl);
   trace::TraceLog trace = trace::parse_strace(log.str());
   std::set<std::string> reported;
   size_t missing_files = 0;

@@ -17,6 +17,7 @@
 
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace raison::cli {
 
@@ -33,9 +34,8 @@ std::string exec_in_root(const std::string& root, const std::vector<std::string>
   if (ec) return root + ": " + ec.message();
   if (::unshare(CLONE_NEWNS) != 0) return errno_text("unshare(CLONE_NEWNS) (raison trace needs root)");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return errno_text("making mounts private");
-  char tmpl[] = "/tmp/raison-run-XXXXXX";
-  if (!::mkdtemp(tmpl)) return errno_text("mkdtemp");
-  std::string top = tmpl;
+  std::string top = temp_dir() + "/raison-run-XXXXXX";
+  if (!::mkdtemp(top.data())) return errno_text("creating a directory in " + temp_dir());
   if (::mount("tmpfs", top.c_str(), "tmpfs", 0, "mode=0755") != 0) return errno_text("mounting tmpfs");
   std::string upper = top + "/upper", work = top + "/work", merged = top + "/merged";
   for (const auto& d : {upper, work, merged}) ::mkdir(d.c_str(), 0755);
