@@ -19,6 +19,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analysis/seeds.hpp"
 #include "raison/analysis.hpp"
 #include "raison/closure.hpp"
 #include "raison/emit.hpp"
@@ -68,45 +69,6 @@ std::unique_ptr<Root> open_input(const std::string& spec, const std::string& pla
                  image->diagnostics().size());
   }
   return root;
-}
-
-// The programs an image runs: Entrypoint + Cmd's program (found through the image's PATH), and every
-// argument that names a file of the root (a script: ["python3", "/app/main.py"]); "-m MODULE" of a
-// python command becomes a --python-import.
-void add_image_seeds(const Root& root, Options& options) {
-  const ImageConfig* c = root.image_config();
-  if (!c) throw Error(root.describe() + " has no image config: name the programs with --seed");
-  std::vector<std::string> argv = c->entrypoint;
-  argv.insert(argv.end(), c->cmd.begin(), c->cmd.end());
-  if (argv.empty()) throw Error(root.describe() + " has no Entrypoint or Cmd: name the programs with --seed");
-  std::string workdir = c->working_dir.empty() ? "/" : c->working_dir;
-  auto exists = [&](const std::string& p) {
-    try {
-      auto r = root.resolve(p);
-      return r.exists && r.stat.type == FileType::Regular;
-    } catch (const Error&) {
-      return false;
-    }
-  };
-  std::string program = argv[0];
-  if (program.find('/') == std::string::npos) {
-    std::string found = find_in_path(root, program, program_path(root, ""));
-    if (found.empty()) throw Error(root.describe() + ": the image runs " + program + ", which is not in its PATH");
-    program = found;
-  } else if (program[0] != '/') {
-    program = join_path(workdir, program);
-  }
-  options.seeds.push_back(program);
-  for (size_t i = 1; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a == "-m" && i + 1 < argv.size()) {
-      options.python_imports.push_back(argv[++i]);
-      continue;
-    }
-    if (a.empty() || a[0] == '-') continue;
-    std::string p = a[0] == '/' ? a : join_path(workdir, a);
-    if (exists(p)) options.seeds.push_back(p);
-  }
 }
 
 // What a shrink kept of the whole root, and the directories that lost the most.
