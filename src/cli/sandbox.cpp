@@ -64,10 +64,15 @@ std::string exec_in_root(const std::string& root, const std::vector<std::string>
 
 int trace_in_root(const std::string& self_exe, const std::string& root, const std::vector<std::string>& cmd,
                   const std::string& log) {
+  // strace runs this program by its real path: /proc/self/exe in strace's child would be strace.
+  char self[4096];
+  const ssize_t n = ::readlink(self_exe.c_str(), self, sizeof self - 1);
+  if (n < 0) throw_errno(self_exe);
+  self[n] = '\0';
   std::string raw = log + ".raw-" + std::to_string(::getpid());
   std::vector<std::string> args = {"strace", "-f", "-qq", "-y", "-s", "4096", "-o", raw, "-e",
                                    "trace=%file,%process,fchdir,close,dup,dup2,dup3,fcntl", "--",
-                                   self_exe, "__exec-in-root", root, "--"};
+                                   self, "__exec-in-root", root, "--"};
   args.insert(args.end(), cmd.begin(), cmd.end());
   pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");

@@ -9,7 +9,10 @@
 #include <filesystem>
 
 #include "emit/image_writer.hpp"
+
+#include "analyzers/elf/machines.hpp"
 #include "emit/destination.hpp"
+#include "input/image.hpp"
 #include "raison/error.hpp"
 #include "util/fd.hpp"
 #include "util/sha256.hpp"
@@ -152,6 +155,21 @@ bool is_string_array(const json& v) {
 }  // namespace
 
 bool is_image_spec(const std::string& spec) { return output_kind(spec) != OutputSpec::Kind::Directory; }
+
+const json* source_config(const Root& root) {
+  const ImageRoot* image = as_image(root);
+  return image && !image->config_json().is_null() ? &image->config_json() : nullptr;
+}
+
+std::string image_arch(const Analysis& analysis) {
+  std::string arch = elf::go_arch({analysis.elf_machine, analysis.elf_class, analysis.elf_data});
+  if (!arch.empty()) return arch;
+#if defined(__aarch64__)
+  return "arm64";
+#else
+  return "amd64";
+#endif
+}
 
 json make_image_config(const json* source, const std::string& arch, const std::string& os,
                        const std::string& diff_id, std::int64_t mtime) {

@@ -85,6 +85,14 @@ void write_image(const Root& root, const Analysis& analysis, const std::string& 
 void write_image(const Root& root, const Analysis& analysis, const OutputSpec& spec,
                  const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace);
 
+// The config JSON of the image `root` was opened from: what write_image() copies as `source_config`;
+// nullptr for a directory or an image without one.
+const nlohmann::json* source_config(const Root& root);
+
+// The architecture to name in an image config when the source names none, in Go's names as image
+// configs spell them ("amd64", "arm64"): that of the first ELF seed, else this machine's.
+std::string image_arch(const Analysis& analysis);
+
 // The image config write_image() writes (exposed for tests and for `raison inspect`-like output).
 nlohmann::json make_image_config(const nlohmann::json* source_config, const std::string& arch,
                                  const std::string& os, const std::string& diff_id, std::int64_t mtime);
