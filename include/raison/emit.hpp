@@ -1,6 +1,7 @@
-// The emit stage: the minimal root as a directory and the manifest that explains every file in it
-// (images: emit/image_writer.hpp). Outputs are written under a temporary name beside their destination
-// and renamed into place at the end, so a failed run leaves no half-written output.
+// The emit stage: the minimal root as a directory, and the manifest that explains every file in it,
+// written and read back (images: emit/image_writer.hpp). Outputs are written under a temporary name
+// beside their destination and renamed into place at the end, so a failed run leaves no half-written
+// output.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -93,7 +93,7 @@ const nlohmann::json* source_config(const Root& root);
 // configs spell them ("amd64", "arm64"): that of the first ELF seed, else this machine's.
 std::string image_arch(const Analysis& analysis);
 
-// The image config write_image() writes (exposed for tests and for `raison inspect`-like output).
+// The image config write_image() writes (exposed for tests).
 nlohmann::json make_image_config(const nlohmann::json* source_config, const std::string& arch,
                                  const std::string& os, const std::string& diff_id, std::int64_t mtime);
 
