@@ -1,6 +1,7 @@
-// The emit stage: the minimal root as a directory, the manifest that explains every file in it, and
-// the `why` report. Outputs are written under a temporary name beside their destination and renamed
-// into place at the end, so a failed run leaves no half-written output.
+// The emit stage: the minimal root as a directory, and the manifest that explains every file in it,
+// written and read back (images: emit/image_writer.hpp). Outputs are written under a temporary name
+// beside their destination and renamed into place at the end, so a failed run leaves no half-written
+// output.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,17 +10,9 @@
 #include <vector>
 
 #include "raison/analysis.hpp"
+#include "raison/closure.hpp"
 
 namespace raison {
-
-// One kept path of the closure, in the order it is written (sorted by path, so a directory precedes
-// what it holds).
-struct KeptPath {
-  std::string path;
-  Graph::Vertex vertex;
-  bool first_name;  // false: another name (hardlink) of a file kept under an earlier path
-};
-std::vector<KeptPath> kept_paths(const Analysis& analysis);
 
 struct EmitOptions {
   bool replace = false;  // replace an existing non-empty output
@@ -34,14 +27,37 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
 // README ("raison-manifest/1").
 nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options);
 
+// Writes make_manifest() to `path` (atomically). Throws Error naming `path` if it cannot be written,
+// or if the root has a name that JSON cannot hold (not UTF-8).
+void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options);
+
 // Writes `text` to `path` atomically (temporary file in the same directory, then rename).
 void write_file_atomically(const std::string& path, const std::string& text);
 
-// Rebuilds the graph a manifest describes (for `why MANIFEST PATH`). Throws Error if it is not one.
-Graph graph_from_manifest(const nlohmann::json& manifest);
+// Throws Error unless the directory `path` goes into exists ("PATH: directory DIR: No such file or
+// directory"). Checked before anything is read or written: a missing directory is found before
+// minutes of unpacking, and a manifest that could not be written after its image would leave that
+// image behind.
+void check_output_dir(const std::string& path);
 
-// The `why` report for `path`: the shortest chain from a seed, one hop a line. Returns false (and a
-// text saying so) if the path is not in the closure.
-bool explain(const Graph& graph, const std::string& path, std::string& out);
+// A manifest read back (emit/manifest_read.cpp): what it was made with, and the whole document.
+struct Manifest {
+  std::string file{};     // the file it was read from
+  std::string source{};   // "source": how to open the root it was made from again; empty if unknown
+  Options options{};      // "seeds", "analyzers" and "env"; the other options are not recorded
+  nlohmann::json json{};  // the document, checked to be a raison-manifest/1 object
+};
+
+// Reads the manifest at `path`. Throws Error naming the file if it cannot be read, is not JSON, is
+// not a raison-manifest/1 document, or its files, seeds, analyzers, env or source have the wrong type.
+Manifest read_manifest(const std::string& path);
+
+// True if `path` is a regular file whose first non-blank byte is '{': a manifest rather than a root.
+bool looks_like_manifest(const std::string& path);
+
+// Rebuilds the graph a manifest describes (for `why MANIFEST PATH`). Throws Error if it is not one or
+// a file's reasons are malformed; the second form names the manifest's file in the message.
+Graph graph_from_manifest(const nlohmann::json& manifest);
+Graph graph_from_manifest(const Manifest& manifest);
 
 }  // namespace raison

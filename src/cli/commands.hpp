@@ -1,5 +1,6 @@
-// The subcommands, each a list of the pipeline's stages: open the root, analyze, emit. They take the
-// parsed command line and return the process exit code (documented in the README).
+// The subcommands, one file each: closure.cpp (closure and shrink), why.cpp, trace.cpp, verify.cpp.
+// Each reads as the pipeline's passes (open the root, seeds, analyze, emit, report), takes its parsed
+// command line as a plain struct and returns the process exit code (README, "Exit codes").
 #pragma once
 
 #include <string>
@@ -10,18 +11,19 @@
 namespace raison::cli {
 
 enum Exit : int {
-  kOk = 0,           // complete
-  kIncomplete = 1,   // something needed was not found; outputs were still written
-  kUsage = 2,        // bad command line
-  kInputError = 3,   // an input could not be read, or an output could not be written
-  kNotInClosure = 4, // `why`: the path is not in the closure
+  kOk = 0,            // complete
+  kIncomplete = 1,    // something needed was not found; outputs were still written
+  kUsage = 2,         // bad command line
+  kInputError = 3,    // an input could not be read, or an output could not be written (raison::Error)
+  kNotInClosure = 4,  // `why`: the path is not in the closure
+  kInternal = 5,      // a bug in raison: an exception that is not a raison::Error
 };
 
 struct ClosureArgs {
   std::string root;
-  std::string platform;       // --platform os/arch[/variant] for an image index
-  std::string temp_dir;       // where images are unpacked
-  bool image_seeds = false;   // shrink: the image's Entrypoint and Cmd are seeds too
+  std::string platform;      // --platform os/arch[/variant] for an image index
+  std::string temp_dir;      // where images are unpacked
+  bool image_seeds = false;  // shrink: the image's Entrypoint and Cmd are seeds too
   Options options;
   bool list = false;         // print the kept paths
   bool list_loaded = false;  // print, per ELF entry point, the objects its loader maps
@@ -43,7 +45,7 @@ struct TraceArgs {
   std::string root;
   std::string log;
   std::vector<std::string> cmd;
-  std::string self_exe;  // this program, run by strace inside the root
+  std::string self_exe = "/proc/self/exe";  // this program, run by strace inside the root
 };
 
 struct VerifyArgs {
@@ -51,14 +53,16 @@ struct VerifyArgs {
   std::string manifest;  // its manifest (default OUT.manifest.json)
   std::string original;  // the root it was shrunk from (default: the manifest's "source")
   std::vector<std::string> cmd;
-  std::string self_exe;
+  std::string self_exe = "/proc/self/exe";
 };
 
+// 0: complete; 1: incomplete (outputs still written).
 int run_closure(const ClosureArgs& args);
+// 0: the path is kept (the chain printed); 4: it is not.
+int run_why(const WhyArgs& args);
+// The command's exit status.
+int run_trace(const TraceArgs& args);
 // 0: the command ran, nothing it looked for is missing, every static dependency resolves; else 1.
 int run_verify(const VerifyArgs& args);
-// Returns the command's exit status.
-int run_trace(const TraceArgs& args);
-int run_why(const WhyArgs& args);
 
 }  // namespace raison::cli

@@ -17,6 +17,7 @@
 
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "util/temp_dir.hpp"
 
 namespace raison::cli {
 
@@ -28,12 +29,13 @@ std::string errno_text(const std::string& what) { return what + ": " + std::stre
 
 std::string exec_in_root(const std::string& root, const std::vector<std::string>& cmd) {
   if (cmd.empty()) return "no command";
-  std::string abs_root = std::filesystem::absolute(root).string();
+  std::error_code ec;
+  const std::string abs_root = std::filesystem::absolute(root, ec).string();
+  if (ec) return root + ": " + ec.message();
   if (::unshare(CLONE_NEWNS) != 0) return errno_text("unshare(CLONE_NEWNS) (raison trace needs root)");
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return errno_text("making mounts private");
-  char tmpl[] = "/tmp/raison-run-XXXXXX";
-  if (!::mkdtemp(tmpl)) return errno_text("mkdtemp");
-  std::string top = tmpl;
+  std::string top = temp_dir() + "/raison-run-XXXXXX";
+  if (!::mkdtemp(top.data())) return errno_text("creating a directory in " + temp_dir());
   if (::mount("tmpfs", top.c_str(), "tmpfs", 0, "mode=0755") != 0) return errno_text("mounting tmpfs");
   std::string upper = top + "/upper", work = top + "/work", merged = top + "/merged";
   for (const auto& d : {upper, work, merged}) ::mkdir(d.c_str(), 0755);
@@ -62,10 +64,15 @@ std::string exec_in_root(const std::string& root, const std::vector<std::string>
 
 int trace_in_root(const std::string& self_exe, const std::string& root, const std::vector<std::string>& cmd,
                   const std::string& log) {
+  // strace runs this program by its real path: /proc/self/exe in strace's child would be strace.
+  char self[4096];
+  const ssize_t n = ::readlink(self_exe.c_str(), self, sizeof self - 1);
+  if (n < 0) throw_errno(self_exe);
+  self[n] = '\0';
   std::string raw = log + ".raw-" + std::to_string(::getpid());
   std::vector<std::string> args = {"strace", "-f", "-qq", "-y", "-s", "4096", "-o", raw, "-e",
                                    "trace=%file,%process,fchdir,close,dup,dup2,dup3,fcntl", "--",
-                                   self_exe, "__exec-in-root", root, "--"};
+                                   self, "__exec-in-root", root, "--"};
   args.insert(args.end(), cmd.begin(), cmd.end());
   pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");

@@ -12,7 +12,8 @@ namespace raison::cli {
 std::string exec_in_root(const std::string& root, const std::vector<std::string>& cmd);
 
 // Runs CMD inside ROOT under `strace -f` and writes the log to `log` (only what happened after the
-// chroot: raison's own start-up is left out). Returns CMD's exit status (128+N for a signal).
+// chroot: raison's own start-up is left out). `self_exe` is a link to this program (/proc/self/exe),
+// which strace runs as `__exec-in-root`. Returns CMD's exit status (128+N for a signal).
 int trace_in_root(const std::string& self_exe, const std::string& root, const std::vector<std::string>& cmd,
                   const std::string& log);
 

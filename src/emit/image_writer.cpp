@@ -1,16 +1,20 @@
-// Image output specs (oci:, docker-archive:, bare .tar/.tar.gz/.tar.zst layers), the image config, and
-// the two image layouts around the one layer. Every output is built under ".NAME.raison-tmp-PID"
-// beside the destination and renamed into place only when complete.
+// Image outputs: the image config, and the two image layouts (OCI, docker-archive) around the one
+// layer, or the bare layer. Every output is built under a temporary name beside the destination and
+// renamed into place only when complete (emit/destination.hpp).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <ctime>
 #include <filesystem>
-#include <regex>
 
 #include "emit/image_writer.hpp"
+
+#include "analyzers/elf/machines.hpp"
+#include "emit/destination.hpp"
+#include "input/image.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -25,82 +29,6 @@ constexpr const char* kOciIndex = "application/vnd.oci.image.index.v1+json";
 constexpr const char* kOciConfig = "application/vnd.oci.image.config.v1+json";
 constexpr const char* kOciLayerGzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 
-struct Spec {
-  enum Kind { Oci, DockerArchive, Layer } kind;
-  std::string path;
-  std::string ref;  // oci: the tag; docker-archive: "name:tag" or empty (untagged)
-  Compression compression = Compression::None;
-};
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Docker's reference grammar, [HOST[:PORT]/]PATH[:TAG]: the first component is a host only if it has
-// a '.' or ':' or is "localhost"; path components are lowercase; digests are not taken.
-bool valid_docker_reference(const std::string& ref) {
-  static const std::regex host(R"(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(:[0-9]+)?)");
-  static const std::regex component(R"([a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)");
-  static const std::regex tag(R"([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
-  std::string name = ref;
-  const std::size_t slash = ref.rfind('/'), colon = ref.rfind(':');
-  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-    if (!std::regex_match(ref.substr(colon + 1), tag)) return false;
-    name.resize(colon);
-  }
-  std::size_t pos = 0;
-  if (const std::size_t first = name.find('/'); first != std::string::npos) {
-    const std::string head = name.substr(0, first);
-    if (head.find_first_of(".:") != std::string::npos || head == "localhost") {
-      if (!std::regex_match(head, host)) return false;
-      pos = first + 1;
-    }
-  }
-  for (;;) {
-    const std::size_t end = name.find('/', pos);
-    if (!std::regex_match(name.substr(pos, end - pos), component)) return false;
-    if (end == std::string::npos) return true;
-    pos = end + 1;
-  }
-}
-
-Spec parse_spec(const std::string& spec) {
-  auto split = [&](std::size_t prefix, Spec::Kind kind) {
-    Spec s{kind, spec.substr(prefix), "", Compression::None};
-    // The path ends at the first ':', as skopeo splits "oci:PATH:REF" on Linux.
-    if (auto colon = s.path.find(':'); colon != std::string::npos) {
-      s.ref = s.path.substr(colon + 1);
-      s.path.resize(colon);
-    }
-    if (s.path.empty()) throw Error(spec + ": no path before the reference");
-    return s;
-  };
-  if (spec.rfind("oci:", 0) == 0) {
-    Spec s = split(4, Spec::Oci);
-    if (s.ref.empty()) s.ref = "latest";
-    // The image-spec grammar for org.opencontainers.image.ref.name.
-    static const std::regex ref(R"([A-Za-z0-9]+(([-._:@+]|--)[A-Za-z0-9]+)*)");
-    if (!std::regex_match(s.ref, ref)) throw Error(spec + ": '" + s.ref + "' is not a valid OCI reference name");
-    return s;
-  }
-  if (spec.rfind("docker-archive:", 0) == 0) {
-    Spec s = split(15, Spec::DockerArchive);
-    if (s.ref.empty()) return s;
-    if (!valid_docker_reference(s.ref)) throw Error(spec + ": '" + s.ref + "' is not a valid NAME[:TAG]");
-    const std::size_t slash = s.ref.rfind('/'), colon = s.ref.rfind(':');
-    if (colon == std::string::npos || (slash != std::string::npos && colon < slash)) s.ref += ":latest";
-    return s;
-  }
-  Spec s{Spec::Layer, spec, "", Compression::None};
-  if (ends_with(spec, ".tar.gz") || ends_with(spec, ".tgz"))
-    s.compression = Compression::Gzip;
-  else if (ends_with(spec, ".tar.zst"))
-    s.compression = Compression::Zstd;
-  else if (!ends_with(spec, ".tar"))
-    throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
-  return s;
-}
-
 std::string rfc3339(std::int64_t t) {
   std::time_t tt = std::time_t(t);
   std::tm tm{};
@@ -110,96 +38,45 @@ std::string rfc3339(std::int64_t t) {
   return buf;
 }
 
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  void close(const std::string& what) {
-    int r = ::close(fd);
-    fd = -1;
-    if (r != 0) throw_errno("closing " + what);
-  }
-};
-
-int create_file(const fs::path& p) {
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno("creating " + p.string());
+Fd create_file(const std::string& p) {
+  Fd fd{::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
+  if (!fd.valid()) throw_errno("creating " + p);
   return fd;
 }
 
-void write_text(const fs::path& p, std::string_view text) {
-  Fd f{create_file(p)};
+void write_text(const std::string& p, std::string_view text) {
+  Fd f = create_file(p);
   for (std::size_t done = 0; done < text.size();) {
-    ssize_t w = ::write(f.fd, text.data() + done, text.size() - done);
-    if (w < 0) throw_errno("writing " + p.string());
+    ssize_t w = ::write(f.get(), text.data() + done, text.size() - done);
+    if (w < 0) throw_errno("writing " + p);
     done += std::size_t(w);
   }
-  f.close(p.string());
+  close_output(f, p);
 }
 
-// The destination and the temporary name its output is built under.
-class Staging {
- public:
-  Staging(const std::string& path, bool replace) {
-    dest_ = fs::absolute(path).lexically_normal();
-    if (dest_.filename().empty()) dest_ = dest_.parent_path();
-    struct stat st;
-    exists_ = ::lstat(dest_.c_str(), &st) == 0;
-    if (exists_ && !replace) throw Error(path + ": exists (use --force to replace it)");
-    tmp_ = dest_.parent_path() / ("." + dest_.filename().string() + ".raison-tmp-" + std::to_string(::getpid()));
-    std::error_code ec;
-    fs::remove_all(tmp_, ec);  // a leftover of a killed run with the same pid
-  }
-  ~Staging() {
-    if (!committed_) {
-      std::error_code ec;
-      fs::remove_all(tmp_, ec);
-    }
-  }
-  const fs::path& tmp() const { return tmp_; }
+// An existing destination is an error unless it is to be replaced (whole: an OCI layout is not added to).
+void refuse_existing(const StagedOutput& st, const OutputSpec& spec, bool replace) {
+  if (st.dest_exists() && !replace) throw Error(spec.path + ": exists (use --force to replace it)");
+}
 
-  void commit() {
-    if (exists_) {
-      // rename() cannot put a file over a directory or a directory over a non-empty one.
-      fs::path old = dest_.parent_path() / ("." + dest_.filename().string() + ".raison-old-" + std::to_string(::getpid()));
-      fs::rename(dest_, old);
-      try {
-        fs::rename(tmp_, dest_);
-      } catch (...) {
-        std::error_code ec;
-        fs::rename(old, dest_, ec);  // put the old output back rather than leave none
-        throw;
-      }
-      fs::remove_all(old);
-    } else {
-      fs::rename(tmp_, dest_);
-    }
-    committed_ = true;
-  }
-
- private:
-  fs::path dest_, tmp_;
-  bool exists_ = false;
-  bool committed_ = false;
-};
-
-void write_oci(const Root& root, const Analysis& analysis, const Spec& spec, const json* source,
+void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
                const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
-  Staging st(spec.path, replace);
-  const fs::path blobs = st.tmp() / "blobs" / "sha256";
-  if (::mkdir(st.tmp().c_str(), 0755) != 0) throw_errno("creating " + st.tmp().string());
-  fs::create_directories(blobs);
+  StagedOutput st(spec.path);
+  refuse_existing(st, spec, replace);
+  const std::string blobs = st.tmp() + "/blobs/sha256";
+  for (const std::string& d : {st.tmp(), st.tmp() + "/blobs", blobs})
+    if (::mkdir(d.c_str(), 0755) != 0) throw_errno("creating " + d);
 
-  const fs::path layer_tmp = blobs / ".layer";
-  Fd lf{create_file(layer_tmp)};
-  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.fd, mtime);
-  lf.close(layer_tmp.string());
-  fs::rename(layer_tmp, blobs / layer.digest.substr(7));
+  const std::string layer_tmp = blobs + "/.layer";
+  Fd lf = create_file(layer_tmp);
+  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.get(), mtime);
+  close_output(lf, layer_tmp);
+  const std::string layer_blob = blobs + "/" + layer.digest.substr(7);
+  if (::rename(layer_tmp.c_str(), layer_blob.c_str()) != 0) throw_errno("renaming " + layer_tmp + " to " + layer_blob);
 
   auto blob = [&](const std::string& text) {
     std::string hex = sha256_hex(text);
-    write_text(blobs / hex, text);
+    write_text(blobs + "/" + hex, text);
     return json{{"digest", "sha256:" + hex}, {"size", text.size()}};
   };
   json config = blob(make_image_config(source, arch, os, layer.diff_id, mtime).dump());
@@ -210,54 +87,56 @@ void write_oci(const Root& root, const Analysis& analysis, const Spec& spec, con
                        {"layers", json::array({{{"mediaType", kOciLayerGzip}, {"digest", layer.digest}, {"size", layer.size}}})}};
   json manifest = blob(manifest_doc.dump());
   manifest["mediaType"] = kOciManifest;
-  manifest["annotations"] = {{"org.opencontainers.image.ref.name", spec.ref}};
+  manifest["annotations"] = {{"org.opencontainers.image.ref.name", spec.tag_or_ref}};
   json index = {{"schemaVersion", 2}, {"mediaType", kOciIndex}, {"manifests", json::array({manifest})}};
-  write_text(st.tmp() / "index.json", index.dump());
-  write_text(st.tmp() / "oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump());
+  write_text(st.tmp() + "/index.json", index.dump());
+  write_text(st.tmp() + "/oci-layout", json{{"imageLayoutVersion", "1.0.0"}}.dump());
   st.commit();
 }
 
 // The layout `docker save` and skopeo write: manifest.json naming the config "<sha256>.json" and the
 // layers, here one uncompressed "<diff_id hex>.tar" (so its digest is its diff_id, as docker load expects).
-void write_docker_archive(const Root& root, const Analysis& analysis, const Spec& spec, const json* source,
+void write_docker_archive(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
                           const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
-  Staging st(spec.path, replace);
+  StagedOutput st(spec.path);
+  refuse_existing(st, spec, replace);
   // The layer goes to an anonymous file first: the archive names it by a digest known only at its end.
-  const std::string dir = st.tmp().parent_path().string();
+  const std::string dir = fs::path(st.tmp()).parent_path().string();
   Fd lf{::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)};
-  if (lf.fd < 0) {
+  if (!lf.valid()) {
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_errno("creating a temporary file in " + dir);
-    const fs::path p = st.tmp().string() + "-layer";
-    lf.fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (lf.fd < 0) throw_errno("creating " + p.string());
+    const std::string p = st.tmp() + "-layer";
+    lf.reset(::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!lf.valid()) throw_errno("creating " + p);
     ::unlink(p.c_str());
   }
-  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.fd, mtime);
-  if (::lseek(lf.fd, 0, SEEK_SET) != 0) throw_errno("rewinding the layer");
+  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.get(), mtime);
+  if (::lseek(lf.get(), 0, SEEK_SET) != 0) throw_errno("rewinding the layer");
 
   const std::string config = make_image_config(source, arch, os, layer.diff_id, mtime).dump();
   const std::string config_name = sha256_hex(config) + ".json";
   const std::string layer_name = layer.diff_id.substr(7) + ".tar";
   json manifest = json::array({{{"Config", config_name},
-                                {"RepoTags", spec.ref.empty() ? json::array() : json::array({spec.ref})},
+                                {"RepoTags", spec.tag_or_ref.empty() ? json::array() : json::array({spec.tag_or_ref})},
                                 {"Layers", json::array({layer_name})}}});
 
-  Fd out{create_file(st.tmp())};
-  TarStream tar(out.fd, Compression::None, mtime, /*hash=*/false);
+  Fd out = create_file(st.tmp());
+  TarStream tar(out.get(), Compression::None, mtime, /*hash=*/false);
   tar.add_bytes(config_name, 0644, config);
-  tar.add_file(layer_name, 0644, 0, 0, layer.uncompressed_size, lf.fd);
+  tar.add_file(layer_name, 0644, 0, 0, layer.uncompressed_size, lf.get());
   tar.add_bytes("manifest.json", 0644, manifest.dump());
   tar.finish();
-  out.close(st.tmp().string());
+  close_output(out, st.tmp());
   st.commit();
 }
 
-void write_bare_layer(const Root& root, const Analysis& analysis, const Spec& spec, bool replace,
+void write_bare_layer(const Root& root, const Analysis& analysis, const OutputSpec& spec, bool replace,
                       std::int64_t mtime) {
-  Staging st(spec.path, replace);
-  Fd out{create_file(st.tmp())};
-  write_layer(root, analysis, spec.compression, out.fd, mtime);
-  out.close(st.tmp().string());
+  StagedOutput st(spec.path);
+  refuse_existing(st, spec, replace);
+  Fd out = create_file(st.tmp());
+  write_layer(root, analysis, spec.compression, out.get(), mtime);
+  close_output(out, st.tmp());
   st.commit();
 }
 
@@ -275,9 +154,21 @@ bool is_string_array(const json& v) {
 
 }  // namespace
 
-bool is_image_spec(const std::string& spec) {
-  return spec.rfind("oci:", 0) == 0 || spec.rfind("docker-archive:", 0) == 0 || ends_with(spec, ".tar") ||
-         ends_with(spec, ".tar.gz") || ends_with(spec, ".tgz") || ends_with(spec, ".tar.zst");
+bool is_image_spec(const std::string& spec) { return output_kind(spec) != OutputSpec::Kind::Directory; }
+
+const json* source_config(const Root& root) {
+  const ImageRoot* image = as_image(root);
+  return image && !image->config_json().is_null() ? &image->config_json() : nullptr;
+}
+
+std::string image_arch(const Analysis& analysis) {
+  std::string arch = elf::go_arch({analysis.elf_machine, analysis.elf_class, analysis.elf_data});
+  if (!arch.empty()) return arch;
+#if defined(__aarch64__)
+  return "arm64";
+#else
+  return "amd64";
+#endif
 }
 
 json make_image_config(const json* source, const std::string& arch, const std::string& os,
@@ -331,16 +222,23 @@ json make_image_config(const json* source, const std::string& arch, const std::s
 
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec, const json* source_config,
                  const std::string& arch, const std::string& os, bool replace) {
-  const Spec s = parse_spec(spec);
+  write_image(root, analysis, parse_output_spec(spec), source_config, arch, os, replace);
+}
+
+void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s, const json* source_config,
+                 const std::string& arch, const std::string& os, bool replace) {
+  const std::string& spec = s.text;
+  if (!s.is_image()) throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
   const std::int64_t mtime = reproducible_time();
   try {
     switch (s.kind) {
-      case Spec::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime); break;
-      case Spec::DockerArchive: write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime); break;
-      case Spec::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
+      case OutputSpec::Kind::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime); break;
+      case OutputSpec::Kind::DockerArchive:
+        write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime);
+        break;
+      case OutputSpec::Kind::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
+      case OutputSpec::Kind::Directory: break;
     }
-  } catch (const fs::filesystem_error& e) {
-    throw Error(spec + ": " + e.what());
   } catch (const json::exception& e) {  // a source config value that cannot be serialised
     throw Error(spec + ": image config: " + e.what());
   } catch (const Error& e) {

@@ -10,12 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "emit/output_spec.hpp"
 #include "raison/analysis.hpp"
 #include "raison/root.hpp"
 
 namespace raison {
-
-enum class Compression { None, Gzip, Zstd };
 
 // What a written stream hashes to. Digests are "sha256:<64 hex>".
 struct StreamDigests {
@@ -65,7 +64,8 @@ StreamDigests write_layer(const Root& root, const Analysis& analysis, Compressio
                           std::int64_t mtime);
 
 // True for the specs write_image() takes: "oci:DIR[:TAG]", "docker-archive:FILE[:NAME[:TAG]]", and
-// file names ending in .tar, .tar.gz, .tgz or .tar.zst (a bare layer). Anything else is a directory.
+// file names ending in .tar, .tar.gz, .tgz or .tar.zst (a bare layer). Anything else is a directory
+// (output_kind() in emit/output_spec.hpp).
 bool is_image_spec(const std::string& spec);
 
 // Writes the closure as `spec` says:
@@ -81,8 +81,19 @@ bool is_image_spec(const std::string& spec);
 // an error unless `replace` (an existing OCI layout is replaced whole, not added to).
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec,
                  const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace);
+// The same, for a spec already parsed (parse_output_spec).
+void write_image(const Root& root, const Analysis& analysis, const OutputSpec& spec,
+                 const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace);
 
-// The image config write_image() writes (exposed for tests and for `raison inspect`-like output).
+// The config JSON of the image `root` was opened from: what write_image() copies as `source_config`;
+// nullptr for a directory or an image without one.
+const nlohmann::json* source_config(const Root& root);
+
+// The architecture to name in an image config when the source names none, in Go's names as image
+// configs spell them ("amd64", "arm64"): that of the first ELF seed, else this machine's.
+std::string image_arch(const Analysis& analysis);
+
+// The image config write_image() writes (exposed for tests).
 nlohmann::json make_image_config(const nlohmann::json* source_config, const std::string& arch,
                                  const std::string& os, const std::string& diff_id, std::int64_t mtime);
 

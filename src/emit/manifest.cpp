@@ -1,13 +1,13 @@
-// The manifest: for every kept path, what it is (type, size, sha256, mode, owners, link target) and
-// every reason it is kept. It is also the input of `raison why MANIFEST PATH`, so it carries enough
-// to rebuild the graph: each reason names the file it came from.
-#include <unistd.h>
-
+// Writing the manifest: for every kept path, what it is (type, size, sha256, mode, owners, link target)
+// and every reason it is kept. It is also the input of `raison why MANIFEST PATH` and `raison verify`
+// (read back by manifest_read.cpp), so it carries enough to rebuild the graph: each reason names the
+// file it came from.
 #include <fmt/format.h>
 
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
 #include "input/image.hpp"
+#include "util/fd.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -36,7 +36,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   std::uint64_t bytes = 0, count = 0;
   std::map<Graph::Vertex, std::string> first;
   const ImageRoot* image = as_image(root);
-  for (const auto& k : kept_paths(analysis)) {
+  for (const auto& k : kept_paths(analysis.graph)) {
     const FileNode& n = g.node(k.vertex);
     nlohmann::json f;
     f["path"] = k.path;
@@ -59,14 +59,8 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
         ++count;
       } else if (n.stat.type == FileType::Regular) {
         f["size"] = n.stat.size;
-        int fd = root.open_read(k.path);
-        try {
-          f["sha256"] = sha256_fd(fd);
-        } catch (...) {
-          ::close(fd);
-          throw;
-        }
-        ::close(fd);
+        const Fd fd{root.open_read(k.path)};
+        f["sha256"] = sha256_fd(fd.get());
         bytes += n.stat.size;
         ++count;
       } else if (n.stat.type == FileType::Symlink) {
@@ -105,50 +99,14 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   };
 }
 
-Graph graph_from_manifest(const nlohmann::json& m) {
-  if (!m.is_object() || m.value("schema", "") != "raison-manifest/1" || !m.contains("files") || !m["files"].is_array())
-    throw Error("not a raison manifest (no \"schema\": \"raison-manifest/1\")");
-  Graph g;
-  std::uint64_t next = 1;
-  auto vertex = [&](const std::string& path) {
-    if (auto v = g.find(path)) return *v;
-    Stat st;
-    st.id = {0, next++};
-    return g.add_file(path, st).first;
-  };
+void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options) {
+  std::string text;
   try {
-    for (const auto& f : m["files"]) {
-      const std::string path = f.at("path").get<std::string>();
-      Graph::Vertex v = vertex(path);
-      for (const auto& r : f.at("reasons")) {
-        auto kind = reason_kind_from_string(r.at("kind").get<std::string>());
-        if (!kind) throw Error(path + ": unknown reason kind " + r.at("kind").dump());
-        Reason reason{*kind, r.at("analyzer").get<std::string>(), r.at("from").get<std::string>(),
-                      r.at("detail").get<std::string>()};
-        Graph::Vertex from = reason.from.empty() ? g.source() : vertex(reason.from);
-        g.add_edge(from, v, std::move(reason));
-      }
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("malformed manifest: ") + e.what());
+    text = make_manifest(root, analysis, options).dump(1) + "\n";
+  } catch (const nlohmann::json::type_error& e) {  // a name or link target of the root that is not UTF-8
+    throw Error(path + ": the manifest cannot be written as JSON: " + e.what());
   }
-  return g;
-}
-
-bool explain(const Graph& g, const std::string& path, std::string& out) {
-  auto v = g.find(path);
-  auto chain = v ? g.why(*v) : std::vector<Graph::Hop>{};
-  if (chain.empty()) {
-    out = path + " is not in the closure: no seed reaches it.\n";
-    return false;
-  }
-  out = path + " is kept because:\n";
-  for (const auto& hop : chain) {
-    const std::string& to = g.node(hop.to).path;
-    out += fmt::format("  {}{}\n      [{}, {}] {}\n", hop.from == g.source() ? "" : "-> ", to, to_string(hop.reason.kind),
-                       hop.reason.analyzer, hop.reason.detail);
-  }
-  return true;
+  write_file_atomically(path, text);
 }
 
 }  // namespace raison

@@ -1,6 +1,6 @@
 // Writes a closure as a directory tree. Everything goes into a fresh temporary directory beside the
-// destination, created with *at() calls under an O_DIRECTORY descriptor; only when every file is in
-// place is it renamed to the destination, so an error leaves nothing half-written.
+// destination (emit/destination.hpp), created with *at() calls under an O_DIRECTORY descriptor; only
+// when every file is in place is it renamed to the destination, so an error leaves nothing half-written.
 #include <fcntl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -13,18 +13,13 @@
 #include <map>
 
 #include "raison/emit.hpp"
+#include "emit/destination.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 
 namespace raison {
 
 namespace {
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 std::string rel(const std::string& canonical) { return canonical == "/" ? "." : canonical.substr(1); }
 
@@ -74,19 +69,20 @@ class DirWriter {
         break;
       case FileType::Regular: {
         Fd out{::openat(dirfd_, r.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
-        if (out.fd < 0) throw_errno("creating " + k.path);
+        if (!out.valid()) throw_errno("creating " + k.path);
         if (auto g = generated_.find(n.path); g != generated_.end()) {
-          if (::write(out.fd, g->second.data(), g->second.size()) != ssize_t(g->second.size())) throw_errno("writing " + k.path);
+          if (::write(out.get(), g->second.data(), g->second.size()) != ssize_t(g->second.size())) throw_errno("writing " + k.path);
         } else {
           Fd in{root_.open_read(k.path)};
-          copy_contents(in.fd, out.fd, k.path);
+          copy_contents(in.get(), out.get(), k.path);
         }
         if (auto cap = root_.xattr(k.path, "security.capability"))
-          if (::fsetxattr(out.fd, "security.capability", cap->data(), cap->size(), 0) != 0)
+          if (::fsetxattr(out.get(), "security.capability", cap->data(), cap->size(), 0) != 0)
             throw_errno("setting security.capability on " + k.path);
-        if (as_root_ && ::fchown(out.fd, n.stat.uid, n.stat.gid) != 0) throw_errno("chown " + k.path);
+        if (as_root_ && ::fchown(out.get(), n.stat.uid, n.stat.gid) != 0) throw_errno("chown " + k.path);
         // After chown: chown clears set-user-ID bits.
-        if (::fchmod(out.fd, perm) != 0) throw_errno("chmod " + k.path);
+        if (::fchmod(out.get(), perm) != 0) throw_errno("chmod " + k.path);
+        close_output(out, k.path);
         times(r, n, k.path);
         break;
       }
@@ -128,83 +124,33 @@ class DirWriter {
 
 }  // namespace
 
-std::vector<KeptPath> kept_paths(const Analysis& analysis) {
-  const Graph& g = analysis.graph;
-  std::vector<KeptPath> out;
-  for (auto v : g.closure()) {
-    const FileNode& n = g.node(v);
-    for (const auto& name : n.names) out.push_back({name, v, name == n.path});
-  }
-  std::sort(out.begin(), out.end(), [](const KeptPath& a, const KeptPath& b) { return a.path < b.path; });
-  // The first name in sorted order is the one written; later ones become hardlinks to it.
-  std::map<Graph::Vertex, std::string> first;
-  for (auto& k : out) {
-    auto [it, inserted] = first.emplace(k.vertex, k.path);
-    k.first_name = inserted;
-  }
-  return out;
-}
-
 void write_root_dir(const Root& root, const Analysis& analysis, const std::string& outdir, const EmitOptions& options) {
-  namespace fs = std::filesystem;
-  fs::path dest = fs::absolute(outdir).lexically_normal();
-  if (dest.filename().empty()) dest = dest.parent_path();
-  std::error_code ec;
-  bool exists = fs::exists(fs::symlink_status(dest, ec));
-  if (exists) {
-    if (!fs::is_directory(fs::symlink_status(dest)))
-      throw Error(outdir + ": exists and is not a directory");
-    if (!fs::is_empty(dest) && !options.replace)
-      throw Error(outdir + ": exists and is not empty (use --force to replace it)");
+  StagedOutput out(outdir);
+  if (out.dest_exists()) {
+    struct stat st;
+    if (::lstat(out.dest().c_str(), &st) != 0) throw_errno(outdir);
+    if (!S_ISDIR(st.st_mode)) throw Error(outdir + ": exists and is not a directory");
+    std::error_code ec;
+    const bool empty = std::filesystem::is_empty(out.dest(), ec);
+    if (ec) throw Error(outdir + ": " + ec.message());
+    if (!empty && !options.replace) throw Error(outdir + ": exists and is not empty (use --force to replace it)");
   }
-  fs::path tmp = dest.parent_path() / ("." + dest.filename().string() + ".raison-tmp-" + std::to_string(::getpid()));
-  fs::remove_all(tmp, ec);
-  if (::mkdir(tmp.c_str(), 0700) != 0) throw_errno("creating " + tmp.string());
-  try {
-    Fd dir{::open(tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (dir.fd < 0) throw_errno(tmp.string());
-    DirWriter w(root, analysis.generated, dir.fd);
-    // The temporary directory stands for "/"; finish() gives it the root's metadata.
-    std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
-    for (const auto& k : kept_paths(analysis)) {
-      FileNode n = analysis.graph.node(k.vertex);
-      if (k.first_name)
-        first_written[k.vertex] = k.path;
-      else
-        n.path = first_written.at(k.vertex);  // the hardlink's target
-      w.write(k, n);
-    }
-    w.finish(analysis.graph);
-    if (exists) {
-      fs::path old = dest.parent_path() / ("." + dest.filename().string() + ".raison-old-" + std::to_string(::getpid()));
-      fs::rename(dest, old);
-      fs::rename(tmp, dest);
-      fs::remove_all(old);
-    } else {
-      fs::rename(tmp, dest);
-    }
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
+  if (::mkdir(out.tmp().c_str(), 0700) != 0) throw_errno("creating " + out.tmp());
+  Fd dir{::open(out.tmp().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (!dir.valid()) throw_errno(out.tmp());
+  // The temporary directory stands for "/"; finish() gives it the root's metadata.
+  DirWriter w(root, analysis.generated, dir.get());
+  std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
+  for (const auto& k : kept_paths(analysis.graph)) {
+    FileNode n = analysis.graph.node(k.vertex);
+    if (k.first_name)
+      first_written[k.vertex] = k.path;
+    else
+      n.path = first_written.at(k.vertex);  // the hardlink's target
+    w.write(k, n);
   }
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".raison-tmp-" + std::to_string(::getpid());
-  Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-  if (f.fd < 0) throw_errno("creating " + tmp);
-  for (size_t done = 0; done < text.size();) {
-    ssize_t w = ::write(f.fd, text.data() + done, text.size() - done);
-    if (w < 0) {
-      ::unlink(tmp.c_str());
-      throw_errno("writing " + tmp);
-    }
-    done += size_t(w);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw_errno("renaming " + tmp + " to " + path);
-  }
+  w.finish(analysis.graph);
+  out.commit();
 }
 
 }  // namespace raison

@@ -17,6 +17,7 @@
 #include "emit/image_writer.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
@@ -263,7 +264,7 @@ StreamDigests write_layer(const Root& root, const Analysis& analysis, Compressio
   const Graph& g = analysis.graph;
   TarStream tar(fd, compression, mtime);
   std::map<Graph::Vertex, std::string> first;  // the entry name a file was first written under
-  for (const auto& k : kept_paths(analysis)) {
+  for (const auto& k : kept_paths(analysis.graph)) {
     if (k.path == "/") continue;  // layers hold no entry for the root itself
     const FileNode& n = g.node(k.vertex);
     const std::string name = k.path.substr(1);
@@ -285,19 +286,13 @@ StreamDigests write_layer(const Root& root, const Analysis& analysis, Compressio
           tar.add_bytes(name, n.stat.mode, g->second);  // made by raison (a regenerated ld.so.cache)
           break;
         }
-        int in = root.open_read(k.path);
-        try {
-          struct stat st;
-          if (::fstat(in, &st) != 0) throw_errno(k.path);
-          if (!S_ISREG(st.st_mode)) throw Error(k.path + ": is no longer a regular file");
-          auto cap = root.xattr(k.path, "security.capability");
-          tar.add_file(name, n.stat.mode, n.stat.uid, n.stat.gid, std::uint64_t(st.st_size), in,
-                       cap ? &*cap : nullptr);
-        } catch (...) {
-          ::close(in);
-          throw;
-        }
-        ::close(in);
+        const Fd in{root.open_read(k.path)};
+        struct stat st;
+        if (::fstat(in.get(), &st) != 0) throw_errno(k.path);
+        if (!S_ISREG(st.st_mode)) throw Error(k.path + ": is no longer a regular file");
+        auto cap = root.xattr(k.path, "security.capability");
+        tar.add_file(name, n.stat.mode, n.stat.uid, n.stat.gid, std::uint64_t(st.st_size), in.get(),
+                     cap ? &*cap : nullptr);
         break;
       }
       case FileType::Other:

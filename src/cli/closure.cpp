@@ -1,0 +1,58 @@
+// `raison closure` and `raison shrink`: what the seeds need, listed, or written as a minimal root or
+// image with its manifest. Shrink is closure with the image's Entrypoint and Cmd as seeds (and its
+// footprint reported).
+#include <optional>
+
+#include "analysis/seeds.hpp"
+#include "cli/commands.hpp"
+#include "cli/report.hpp"
+#include "emit/image_writer.hpp"
+#include "emit/output_spec.hpp"
+#include "input/image.hpp"
+#include "raison/analysis.hpp"
+#include "raison/closure.hpp"
+#include "raison/emit.hpp"
+#include "raison/error.hpp"
+
+namespace raison::cli {
+
+int run_closure(const ClosureArgs& args) {
+  // Check the destinations before anything is read: a bad -o, or a directory that is not there, is
+  // found before minutes of unpacking, and no image is written whose manifest could not be.
+  const std::optional<OutputSpec> out = args.out.empty() ? std::nullopt : std::optional(parse_output_spec(args.out));
+  const std::string manifest = args.manifest.empty() && out ? out->path + ".manifest.json" : args.manifest;
+  if (out) check_output_dir(out->path);
+  if (!manifest.empty()) check_output_dir(manifest);
+
+  // Open the root (an image is unpacked into a private staging directory).
+  const auto root = open_root(args.root, {.temp_dir = args.temp_dir, .platform = args.platform});
+  print_image_notes(*root, args.verbose);
+
+  // Seeds: those given, and for shrink the programs the image's Entrypoint and Cmd run.
+  Options options = args.options;
+  if (args.image_seeds) add_image_seeds(*root, options);
+  if (options.seeds.empty()) throw Error("nothing to start from: give --seed");
+
+  // Analyze: every analyzer to a fixed point.
+  const Analysis analysis = analyze(*root, options);
+  print_diagnostics(analysis, args.verbose);
+
+  // Emit: the minimal root, as an image or a directory, then its manifest.
+  if (out && out->is_image())
+    write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force);
+  else if (out)
+    write_root_dir(*root, analysis, out->path, {.replace = args.force});
+  if (!manifest.empty()) write_manifest(manifest, *root, analysis, options);
+
+  // Report: the lists asked for on stdout, the summaries on stderr.
+  if (args.list) print_kept_paths(analysis.graph);
+  if (args.list_loaded) print_loaded_objects(analysis);
+  if (!args.quiet) {
+    print_summary(analysis, options, args.verbose);
+    if (!options.traces.empty()) print_trace_summary(analysis);
+    if (args.image_seeds) print_footprint(measure_footprint(*root, analysis.graph));
+  }
+  return analysis.incomplete() ? kIncomplete : kOk;
+}
+
+}  // namespace raison::cli

@@ -1,0 +1,115 @@
+// `raison verify`: check a shrunk root against the root it was made from, two ways. Statically: the
+// manifest's analysis run on both, so every DT_NEEDED, interpreter, #! and import that resolves in
+// the original must resolve in the output. At run time: CMD run in the output under the sandbox and
+// strace; every path it failed to open that the original has is missing.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "analyzers/trace/strace.hpp"
+#include "cli/commands.hpp"
+#include "cli/report.hpp"
+#include "cli/sandbox.hpp"
+#include "input/image.hpp"
+#include "raison/analysis.hpp"
+#include "raison/emit.hpp"
+#include "raison/error.hpp"
+#include "util/temp_dir.hpp"
+
+namespace raison::cli {
+
+namespace {
+
+// What the output lacks statically: the diagnostics of its analysis that the original's has not
+// (notes only when something is not found).
+std::vector<Diagnostic> unresolved_in_output(const Analysis& original, const Analysis& output) {
+  std::set<std::pair<std::string, std::string>> known;
+  for (const auto& d : original.diagnostics) known.insert({d.file, d.message});
+  std::vector<Diagnostic> out;
+  for (const auto& d : output.diagnostics) {
+    if (known.count({d.file, d.message})) continue;
+    if (d.severity == Diagnostic::Severity::Note && d.code != Diagnostic::Code::NotFound) continue;
+    out.push_back(d);
+  }
+  return out;
+}
+
+// A path the command failed to use in the output that exists in the original root.
+struct Missing {
+  const trace::PathUse* use;
+  bool directory;  // a directory is reported as a note, not counted as missing
+};
+
+// The failed calls of `log`, once per path, whose path the output lacks and the original has (what
+// the sandbox provides, /proc /sys /dev /tmp, left out).
+std::vector<Missing> missing_at_run_time(const trace::TraceLog& log, const Root& output, const Root& original) {
+  std::vector<Missing> out;
+  std::set<std::string> reported;
+  for (const auto& use : log.uses) {
+    if (use.ok || reported.count(use.path)) continue;
+    if (use.path.starts_with("/proc") || use.path.starts_with("/sys") || use.path.starts_with("/dev") ||
+        use.path.starts_with("/tmp"))
+      continue;
+    Resolved in_out, in_orig;
+    try {
+      in_out = output.resolve(use.path);
+      in_orig = original.resolve(use.path);
+    } catch (const Error&) {
+      continue;  // a loop of links: nothing to compare
+    }
+    if (in_out.exists || !in_orig.exists) continue;
+    reported.insert(use.path);
+    out.push_back({.use = &use, .directory = in_orig.stat.type == FileType::Directory});
+  }
+  return out;
+}
+
+std::string read_log(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+int run_verify(const VerifyArgs& args) {
+  // The manifest says what OUT was made from, and with which seeds and options.
+  const Manifest made = read_manifest(args.manifest.empty() ? args.out + ".manifest.json" : args.manifest);
+  Options options = made.options;
+  options.analyzers.erase("trace");  // a trace names the original run, not this root
+  const std::string original = args.original.empty() ? made.source : args.original;
+  if (original.empty()) throw Error(made.file + " names no source root: give --original");
+
+  // Open both roots.
+  const auto orig_root = open_root(original, {});
+  print_image_notes(*orig_root, false);
+  const auto out_root = open_directory_root(args.out);
+
+  // 1. Statically: the same analysis on both; what only the output's reports is missing from it.
+  const Analysis before = analyze(*orig_root, options);
+  const Analysis again = analyze(*out_root, options);
+  const std::vector<Diagnostic> unresolved = unresolved_in_output(before, again);
+  for (const auto& d : unresolved)
+    fmt::print(stderr, "raison: verify: does not resolve in {}: {}: {}\n", args.out, d.file, d.message);
+  if (args.cmd.empty()) return unresolved.empty() ? kOk : kIncomplete;
+
+  // 2. At run time: the command in OUT under strace, its log in a private temporary file.
+  const TempFile log("raison-verify");
+  const int status = trace_in_root(args.self_exe, args.out, args.cmd, log.path());
+  const trace::TraceLog trace = trace::parse_strace(read_log(log.path()));
+  std::size_t missing_files = 0;
+  for (const auto& m : missing_at_run_time(trace, *out_root, *orig_root)) {
+    missing_files += !m.directory;
+    fmt::print(stderr, "raison: verify: {}: {} {} failed{}, and {} has it{}\n", m.directory ? "note" : "missing",
+               m.use->syscall, m.use->path, m.use->pid ? fmt::format(" (pid {})", m.use->pid) : "", original,
+               m.directory ? " (a directory)" : "");
+  }
+  fmt::print(stderr, "raison: verify: {} exited with {}; {} missing file{}\n", args.cmd[0], status, missing_files,
+             missing_files == 1 ? "" : "s");
+  return !unresolved.empty() || missing_files || status != 0 ? kIncomplete : kOk;
+}
+
+}  // namespace raison::cli
