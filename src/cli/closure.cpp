@@ -32,6 +32,8 @@ int run_closure(const ClosureArgs& args) {
   Options options = args.options;
   if (args.image_seeds) add_image_seeds(*root, options);
   if (options.seeds.empty()) throw Error("nothing to start from: give --seed");
+  // Written as a root or an image: what every image is expected to have comes too (output rules).
+  options.for_output = out.has_value();
 
   // Analyze: every analyzer to a fixed point.
   const Analysis analysis = analyze(*root, options);

@@ -37,6 +37,9 @@ void add_analysis_options(CLI::App& cmd, Options& o, AnalysisText& text) {
                "Keep the whole Python standard library (minus tests, idlelib, tkinter, ensurepip, lib2to3, turtledemo)");
   cmd.add_option("--python-bytecode", o.python_bytecode, "keep (default) or drop the __pycache__ bytecode of kept modules")
       ->transform(CLI::CheckedTransformer(std::map<std::string, bool>{{"keep", true}, {"drop", false}}));
+  cmd.add_option("--python-package-data", o.python_package_data,
+                 "keep (default) or drop the data files of kept packages (rule python-package-data)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, bool>{{"keep", true}, {"drop", false}}));
   cmd.add_option("--trace", o.traces, "A runtime trace (strace -f log, or a list of paths) whose files are kept (repeatable)");
   cmd.add_option("--rules", o.rules_files, "A rules file (JSON, schema in the README) added to the built-in rules (repeatable)");
   cmd.add_option("--priority,--dlopen-priority", o.priority,

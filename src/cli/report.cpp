@@ -53,6 +53,9 @@ void print_trace_summary(const Analysis& analysis) {
   fmt::print(stderr, "raison: {} kept files only the trace explains{}\n", analysis.only_traced.size(), some(analysis.only_traced));
   fmt::print(stderr, "raison: {} statically required files the trace never touched{}\n", analysis.never_traced.size(),
              some(analysis.never_traced));
+  if (!analysis.created_in.empty())
+    fmt::print(stderr, "raison: {} director{} kept because the traced programs created something in them{}\n",
+               analysis.created_in.size(), analysis.created_in.size() == 1 ? "y" : "ies", some(analysis.created_in));
 }
 
 void print_footprint(const Footprint& f) {

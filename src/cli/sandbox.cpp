@@ -17,6 +17,7 @@
 
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 #include "util/temp_dir.hpp"
 
 namespace raison::cli {
@@ -63,7 +64,7 @@ std::string exec_in_root(const std::string& root, const std::vector<std::string>
 }
 
 int trace_in_root(const std::string& self_exe, const std::string& root, const std::vector<std::string>& cmd,
-                  const std::string& log) {
+                  const std::string& log, std::string* output) {
   // strace runs this program by its real path: /proc/self/exe in strace's child would be strace.
   char self[4096];
   const ssize_t n = ::readlink(self_exe.c_str(), self, sizeof self - 1);
@@ -71,18 +72,34 @@ int trace_in_root(const std::string& self_exe, const std::string& root, const st
   self[n] = '\0';
   std::string raw = log + ".raw-" + std::to_string(::getpid());
   std::vector<std::string> args = {"strace", "-f", "-qq", "-y", "-s", "4096", "-o", raw, "-e",
-                                   "trace=%file,%process,fchdir,close,dup,dup2,dup3,fcntl", "--",
+                                   "trace=%file,%process,fchdir,close,dup,dup2,dup3,fcntl,bind", "--",
                                    self, "__exec-in-root", root, "--"};
   args.insert(args.end(), cmd.begin(), cmd.end());
+  int pipe_fds[2] = {-1, -1};
+  if (output && ::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno("pipe");
+  Fd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
   pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
   if (pid == 0) {
+    if (output && (::dup2(write_end.get(), 1) < 0 || ::dup2(write_end.get(), 2) < 0)) ::_exit(127);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execvp("strace", argv.data());
     std::fprintf(stderr, "raison: running strace: %s\n", std::strerror(errno));
     ::_exit(127);
+  }
+  if (output) {
+    // What the command prints goes on to our stderr as it comes, and into `output`.
+    write_end.reset();
+    char buf[4096];
+    for (;;) {
+      ssize_t got = ::read(read_end.get(), buf, sizeof buf);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      output->append(buf, size_t(got));
+      (void)!::write(2, buf, size_t(got));
+    }
   }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {

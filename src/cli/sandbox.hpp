@@ -14,7 +14,8 @@ std::string exec_in_root(const std::string& root, const std::vector<std::string>
 // Runs CMD inside ROOT under `strace -f` and writes the log to `log` (only what happened after the
 // chroot: raison's own start-up is left out). `self_exe` is a link to this program (/proc/self/exe),
 // which strace runs as `__exec-in-root`. Returns CMD's exit status (128+N for a signal).
+// With `output`, CMD's stdout and stderr are also collected there (they still reach raison's stderr).
 int trace_in_root(const std::string& self_exe, const std::string& root, const std::vector<std::string>& cmd,
-                  const std::string& log);
+                  const std::string& log, std::string* output = nullptr);
 
 }  // namespace raison::cli

@@ -1,10 +1,14 @@
 // `raison verify`: check a shrunk root against the root it was made from, two ways. Statically: the
 // manifest's analysis run on both, so every DT_NEEDED, interpreter, #! and import that resolves in
 // the original must resolve in the output. At run time: CMD run in the output under the sandbox and
-// strace; every path it failed to open that the original has is missing.
+// strace; every path it failed to open that the original has is missing, and so is every directory the
+// original has that CMD failed to create something in. Each finding comes with the flag that, added to
+// the command that made the output, brings what is missing: --keep for a file or a directory,
+// --python-import for a module CMD could not import (its own words: ModuleNotFoundError, ImportError).
 #include <fmt/format.h>
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -66,6 +70,50 @@ std::vector<Missing> missing_at_run_time(const trace::TraceLog& log, const Root&
   return out;
 }
 
+// A directory the original has and the output lacks, in which CMD failed to create something (a pid
+// file in /run/NAME, a socket): the first such ancestor of each failed creation, once each.
+std::vector<std::pair<std::string, const trace::PathUse*>> missing_directories(const trace::TraceLog& log, const Root& output,
+                                                                               const Root& original) {
+  std::vector<std::pair<std::string, const trace::PathUse*>> out;
+  std::set<std::string> reported;
+  for (const auto& use : log.uses) {
+    if (use.ok || !use.creates) continue;
+    for (std::string dir = parent_path(use.path); dir != "/"; dir = parent_path(dir)) {
+      try {
+        if (output.resolve(dir).exists) break;
+        Resolved in_orig = original.resolve(dir);
+        if (!in_orig.exists || in_orig.stat.type != FileType::Directory) continue;
+      } catch (const Error&) {
+        break;
+      }
+      // The deepest directory on the way that the original has: keeping it keeps those above it.
+      if (reported.insert(dir).second) out.push_back({dir, &use});
+      break;
+    }
+  }
+  return out;
+}
+
+// Modules the command could not import, in Python's own words: "No module named 'a.b'" names the
+// module; "cannot import name 'x' from 'a'" names an attribute that may be a submodule a.x.
+std::vector<std::pair<std::string, std::string>> failed_imports(const std::string& output) {
+  static const std::regex no_module(R"(ModuleNotFoundError: No module named '([A-Za-z_][A-Za-z0-9_.]*)')");
+  static const std::regex cannot_import(R"(ImportError: cannot import name '([A-Za-z_][A-Za-z0-9_]*)' from '([A-Za-z_][A-Za-z0-9_.]*)')");
+  std::vector<std::pair<std::string, std::string>> out;  // module, the line that says so
+  std::set<std::string> seen;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    std::string module;
+    if (std::regex_search(line, m, no_module))
+      module = m[1];
+    else if (std::regex_search(line, m, cannot_import))
+      module = std::string(m[2]) + "." + std::string(m[1]);
+    if (!module.empty() && seen.insert(module).second) out.push_back({module, line});
+  }
+  return out;
+}
+
 std::string read_log(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -96,20 +144,44 @@ int run_verify(const VerifyArgs& args) {
     fmt::print(stderr, "raison: verify: does not resolve in {}: {}: {}\n", args.out, d.file, d.message);
   if (args.cmd.empty()) return unresolved.empty() ? kOk : kIncomplete;
 
-  // 2. At run time: the command in OUT under strace, its log in a private temporary file.
+  // 2. At run time: the command in OUT under strace, its log in a private temporary file, what it
+  // prints collected too.
   const TempFile log("raison-verify");
-  const int status = trace_in_root(args.self_exe, args.out, args.cmd, log.path());
+  std::string output;
+  const int status = trace_in_root(args.self_exe, args.out, args.cmd, log.path(), &output);
   const trace::TraceLog trace = trace::parse_strace(read_log(log.path()));
-  std::size_t missing_files = 0;
+  std::size_t missing_files = 0, missing_dirs = 0, missing_modules = 0;
+  std::vector<std::string> fixes;  // the flags to add, in the order found
+  auto fix = [&](const std::string& flag) {
+    if (std::find(fixes.begin(), fixes.end(), flag) == fixes.end()) fixes.push_back(flag);
+    return flag;
+  };
   for (const auto& m : missing_at_run_time(trace, *out_root, *orig_root)) {
     missing_files += !m.directory;
-    fmt::print(stderr, "raison: verify: {}: {} {} failed{}, and {} has it{}\n", m.directory ? "note" : "missing",
+    fmt::print(stderr, "raison: verify: {}: {} {} failed{}, and {} has it{}{}\n", m.directory ? "note" : "missing",
                m.use->syscall, m.use->path, m.use->pid ? fmt::format(" (pid {})", m.use->pid) : "", original,
-               m.directory ? " (a directory)" : "");
+               m.directory ? " (a directory)" : "", m.directory ? "" : "; fix: " + fix("--keep " + m.use->path));
   }
-  fmt::print(stderr, "raison: verify: {} exited with {}; {} missing file{}\n", args.cmd[0], status, missing_files,
-             missing_files == 1 ? "" : "s");
-  return !unresolved.empty() || missing_files || status != 0 ? kIncomplete : kOk;
+  for (const auto& [dir, use] : missing_directories(trace, *out_root, *orig_root)) {
+    ++missing_dirs;
+    fmt::print(stderr, "raison: verify: missing: the directory {}: {} {} failed in it{}, and {} has it; fix: {}\n", dir,
+               use->syscall, use->path, use->pid ? fmt::format(" (pid {})", use->pid) : "", original, fix("--keep " + dir));
+  }
+  for (const auto& [module, line] : failed_imports(output)) {
+    ++missing_modules;
+    fmt::print(stderr, "raison: verify: missing: the Python module {} ({}); fix: {}\n", module, line,
+               fix("--python-import " + module));
+  }
+  fmt::print(stderr, "raison: verify: {} exited with {}; {} missing file{}{}{}\n", args.cmd[0], status, missing_files,
+             missing_files == 1 ? "" : "s", missing_dirs ? fmt::format(", {} missing director{}", missing_dirs, missing_dirs == 1 ? "y" : "ies") : "",
+             missing_modules ? fmt::format(", {} missing Python module{}", missing_modules, missing_modules == 1 ? "" : "s") : "");
+  if (!fixes.empty()) {
+    std::string flags;
+    for (const auto& f : fixes) flags += " " + f;
+    fmt::print(stderr, "raison: verify: to fix, add to the command that made {}:{}\n", args.out, flags);
+  }
+  const bool missing = missing_files || missing_dirs || missing_modules;
+  return !unresolved.empty() || missing || status != 0 ? kIncomplete : kOk;
 }
 
 }  // namespace raison::cli

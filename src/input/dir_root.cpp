@@ -112,7 +112,9 @@ std::unique_ptr<Root> open_directory_root(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) throw_errno(dir);
   if (!S_ISDIR(st.st_mode)) throw Error(dir + ": not a directory");
-  std::string abs = std::filesystem::absolute(dir).lexically_normal().string();
+  std::error_code ec;
+  std::string abs = std::filesystem::absolute(dir, ec).lexically_normal().string();
+  if (ec) throw Error(dir + ": " + ec.message());
   while (abs.size() > 1 && abs.back() == '/') abs.pop_back();
   return std::make_unique<DirRoot>(abs);
 }

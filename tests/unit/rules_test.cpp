@@ -52,3 +52,13 @@ TEST_CASE("nsswitch: services in order of first use, without actions") {
   CHECK(rules::nss_services(conf) ==
         std::vector<std::string>{"files", "systemd", "mdns4_minimal", "dns", "myhostname", "nis"});
 }
+
+TEST_CASE("rules: a document of the wrong shape is a raison::Error, whatever the JSON types") {
+  using raison::rules::parse_rules;
+  for (const char* doc : {R"({"schema": 1, "rules": []})", R"({"schema": null})", R"([1, 2])", R"("text")",
+                          R"({"schema": "raison-rules/1", "rules": {}})",
+                          R"({"schema": "raison-rules/1", "rules": [{"name": 3}]})",
+                          R"({"schema": "raison-rules/1", "rules": [{"name": "x", "when": "notalist"}]})",
+                          R"({"schema": "raison-rules/1", "rules": [{"name": "x", "when": ["/a"], "gconv": "yes"}]})"})
+    CHECK_THROWS_AS(parse_rules(doc, "t.json"), raison::Error);
+}

@@ -40,7 +40,9 @@ std::vector<std::string> strings(const nlohmann::json& rule, const char* key) {
 std::vector<Rule> parse_rules(std::string_view text, const std::string& source) {
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded()) throw Error("not valid JSON");
-  if (!doc.is_object() || doc.value("schema", "") != "raison-rules/1" || !doc.contains("rules") || !doc["rules"].is_array())
+  const bool schema = doc.is_object() && doc.contains("schema") && doc["schema"].is_string() &&
+                      doc["schema"].get<std::string>() == "raison-rules/1";
+  if (!schema || !doc.contains("rules") || !doc["rules"].is_array())
     throw Error("not a raison rules file (needs \"schema\": \"raison-rules/1\" and a \"rules\" list)");
   std::vector<Rule> out;
   for (const auto& r : doc["rules"]) {

@@ -26,7 +26,12 @@ bool is_file(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-std::string absolute(const std::string& p) { return std::filesystem::absolute(p).lexically_normal().string(); }
+std::string absolute(const std::string& p) {
+  std::error_code ec;
+  std::string abs = std::filesystem::absolute(p, ec).lexically_normal().string();
+  if (ec) throw Error(p + ": " + ec.message());
+  return abs;
+}
 
 // Reads the image with `read`, applies its layers onto a fresh staging directory and hands that to the
 // root; on any error the directory goes and the error names `spec`.

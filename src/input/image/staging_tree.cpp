@@ -14,6 +14,7 @@
 
 #include "input/path_walk.hpp"
 #include "raison/error.hpp"
+#include "util/temp_dir.hpp"
 #include "util/dir.hpp"
 
 namespace raison {
@@ -33,11 +34,7 @@ Fd dup_of(int fd) {
 }  // namespace
 
 StagingTree::StagingTree(const std::string& temp_dir) {
-  std::string base = temp_dir;
-  if (base.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    base = t && *t ? t : "/tmp";
-  }
+  const std::string base = temp_dir.empty() ? raison::temp_dir() : temp_dir;
   std::string tmpl = base + "/raison-XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw_errno("creating a staging directory in " + base);
   path_ = tmpl;
