@@ -103,11 +103,16 @@ main_src() {
   printf '%s\nint main(void) { %s return 0; }\n' "$decl" "$body"
 }
 
+# HANG_GUARD: seconds after which a command the tests run is taken to hang. It is a guard against hangs,
+# not a speed check: a loaded machine (parallel tests on 2 cores) runs a traced Python program many
+# times slower than an idle one, and a tight guard failed there.
+HANG_GUARD=${RAISON_TEST_HANG_GUARD:-300}
+
 # rz ARGS...: runs raison; stdout in $T/out, stderr in $T/err, exit code in $RC.
 rz() {
   RC=0
-  timeout 60 "$RAISON" "$@" >"$T/out" 2>"$T/err" || RC=$?
-  [ "$RC" != 124 ] || fail "raison $* did not finish in 60 s"
+  timeout "$HANG_GUARD" "$RAISON" "$@" >"$T/out" 2>"$T/err" || RC=$?
+  [ "$RC" != 124 ] || fail "raison $* did not finish in $HANG_GUARD s"
 }
 show() { echo "--- raison $1 (exit $RC) stdout:"; cat "$T/out"; echo "--- stderr:"; cat "$T/err"; }
 expect_rc() { [ "$RC" = "$1" ] || { show "$2"; fail "$2: exit $RC, expected $1"; }; }
@@ -180,7 +185,7 @@ run_in() {
   need_root
   local root=$1; shift
   RUN_RC=0
-  env -i PATH=/usr/bin:/bin timeout 30 "$CHROOT" "$root" "$@" >"$T/run" 2>&1 || RUN_RC=$?
+  env -i PATH=/usr/bin:/bin timeout "$HANG_GUARD" "$CHROOT" "$root" "$@" >"$T/run" 2>&1 || RUN_RC=$?
 }
 # expect_run ROOT 'EXPECTED OUTPUT' CMD...: CMD must run in ROOT and print exactly EXPECTED.
 expect_run() {
@@ -308,7 +313,7 @@ py_run() {
   need_tool bwrap
   local root=$1; shift
   RUN_RC=0
-  env -i PATH=/usr/bin:/bin HOME=/root timeout 60 bwrap --bind "$root" / --proc /proc --dev /dev --tmpfs /tmp --chdir /tmp \
+  env -i PATH=/usr/bin:/bin HOME=/root timeout "$HANG_GUARD" bwrap --bind "$root" / --proc /proc --dev /dev --tmpfs /tmp --chdir /tmp \
     --die-with-parent -- "$@" >"$T/run" 2>"$T/run.err" || RUN_RC=$?
 }
 
@@ -319,7 +324,7 @@ py_strace() {
   local root=$1 log=$2; shift 2
   mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
   RUN_RC=0
-  env -i PATH=/usr/bin:/bin HOME=/root timeout 60 strace -f -qq -e trace=%file,execve -o "$log" \
+  env -i PATH=/usr/bin:/bin HOME=/root timeout "$HANG_GUARD" strace -f -qq -e trace=%file,execve -o "$log" \
     "$CHROOT" "$root" "$@" >"$T/run" 2>"$T/run.err" || RUN_RC=$?
 }
 
@@ -468,7 +473,7 @@ PY
 run_bundle() {
   need_root
   RUN_RC=0
-  timeout 60 python3 - "$1" >"$T/run" 2>&1 <<'PY' || RUN_RC=$?
+  timeout "$HANG_GUARD" python3 - "$1" >"$T/run" 2>&1 <<'PY' || RUN_RC=$?
 import json, os, sys
 b = sys.argv[1]
 p = json.load(open(b + '/config.json'))['process']
