@@ -25,10 +25,27 @@ std::vector<std::uint64_t> vertex_bytes(const Graph& g, const std::map<std::stri
 CostTree dominator_costs(const Graph& graph, const std::vector<std::uint64_t>& bytes) {
   const Graph::Impl& g = graph.impl();
   const std::size_t n = graph.vertex_count();
-  const auto null = boost::graph_traits<Graph::Impl>::null_vertex();
-  std::vector<Graph::Vertex> dom(n, null);
-  boost::lengauer_tarjan_dominator_tree(g, graph.source(),
-                                        boost::make_iterator_property_map(dom.begin(), boost::get(boost::vertex_index, g)));
+  // Boost's Lengauer-Tarjan reads the in-edges of every vertex it reaches, and takes an edge from a
+  // vertex the source does not reach (a file analyzed but not kept) for a real one: it runs on the
+  // reachable part only, copied with the source as vertex 0.
+  using Sub = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+  std::vector<std::size_t> sub_of(n, std::size_t(-1));
+  std::vector<Graph::Vertex> of_sub{graph.source()};
+  sub_of[graph.source()] = 0;
+  for (auto v : graph.closure()) {
+    sub_of[v] = of_sub.size();
+    of_sub.push_back(v);
+  }
+  Sub sub(of_sub.size());
+  for (std::size_t i = 0; i < of_sub.size(); ++i)
+    for (auto [e, end] = boost::out_edges(of_sub[i], g); e != end; ++e)
+      if (const auto w = sub_of[boost::target(*e, g)]; w != std::size_t(-1)) boost::add_edge(i, w, sub);
+  const auto null = boost::graph_traits<Sub>::null_vertex();
+  std::vector<Sub::vertex_descriptor> sub_dom(of_sub.size(), null);
+  boost::lengauer_tarjan_dominator_tree(sub, 0, boost::make_iterator_property_map(sub_dom.begin(), boost::get(boost::vertex_index, sub)));
+  std::vector<Graph::Vertex> dom(n, Graph::Vertex(-1));
+  for (std::size_t i = 1; i < of_sub.size(); ++i)
+    if (sub_dom[i] != null) dom[of_sub[i]] = of_sub[sub_dom[i]];
   CostTree t;
   t.idom.assign(n, CostTree::kNone);
   t.children.resize(n);
@@ -37,7 +54,7 @@ CostTree dominator_costs(const Graph& graph, const std::vector<std::uint64_t>& b
   t.cost.assign(n, 0);
   t.files.assign(n, 0);
   for (Graph::Vertex v = 0; v < n; ++v) {
-    if (v == graph.source() || dom[v] == null) continue;
+    if (v == graph.source() || dom[v] == Graph::Vertex(-1)) continue;
     t.idom[v] = dom[v];
     t.children[dom[v]].push_back(v);
   }

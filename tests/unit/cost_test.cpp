@@ -92,11 +92,14 @@ TEST_CASE("cost: a library two seeds need is charged to neither seed alone") {
   CHECK(seeds[1].bytes == 17);
   // Both seeds gone: everything goes, the shared library too.
   CHECK(removal_cost(f.g, bytes, {f.v["/bin/x"], f.v["/bin/y"]}).bytes == 547);
-  // By directory: /lib's files together keep 507 bytes.
+  // By directory: without /bin everything goes; /lib's files keep only themselves (507 bytes).
   const auto pkgs = cost_rows(f.g, t, bytes, CostBy::Package);
   REQUIRE(pkgs.size() == 2);
-  CHECK(pkgs[0].name == "/lib");
-  CHECK(pkgs[0].bytes == 507);
+  CHECK(pkgs[0].name == "/bin");
+  CHECK(pkgs[0].bytes == 547);
+  CHECK(pkgs[1].name == "/lib");
+  CHECK(pkgs[1].bytes == 507);
+  CHECK(pkgs[1].own == 507);
 }
 
 TEST_CASE("cost: a hardlinked file's bytes count once") {
