@@ -28,7 +28,7 @@ assert_eq 0 "$(field 'len(changed)')" "changed paths (B's files are copies of A'
 comm -23 <(paths "$A") <(paths "$B") >"$T/removed.find"
 assert_eq "$(wc -l <"$T/removed.find")" "$(field 'len(removed)')" "removed paths vs find"
 assert_eq "$(sed 's,^,/,' "$T/removed.find")" "$(field '"\n".join(sorted(c["path"] for c in removed))')" "the removed paths"
-removed_du=$(cd "$A" && while IFS= read -r p; do [ -f "$p" ] && [ ! -L "$p" ] && printf '%s\0' "$p"; done <"$T/removed.find" | du_bytes)
+removed_du=$(cd "$A" && while IFS= read -r p; do if [ -f "$p" ] && [ ! -L "$p" ]; then printf '%s\0' "$p"; fi; done <"$T/removed.find" | du_bytes)
 assert_eq "$removed_du" "$(field 'removed_bytes')" "removed bytes vs du"
 growth=$(field 'growth')
 assert_eq "$(( $(field 'b["bytes"]') - $(field 'a["bytes"]') ))" "$growth" "growth"
