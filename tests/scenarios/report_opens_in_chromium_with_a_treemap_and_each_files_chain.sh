@@ -70,6 +70,20 @@ assert "Dropped bytes" in text and "/usr/share" in text, "no dropped directories
 print("rects", len(p.rects), "chain", " | ".join(chain), file=sys.stderr)
 PY
 
+# Zoomed in on the script (as a click on its rectangle does): its own dominator children.
+chrome --dump-dom "file://$T/report.html#zoom=$app" >"$T/zoom.html" 2>"$T/chrome.err" || { cat "$T/chrome.err"; fail "chromium --dump-dom (zoom)"; }
+python3 - "$T/report.html" "$T/zoom.html" "$app" <<'PY' || fail "the treemap zoomed on $app"
+import json, re, sys
+page, dom, app = (open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3])
+nodes = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S).group(1))["nodes"]
+me = next(i for i, n in enumerate(nodes) if n[0] == app)
+want = sorted(n[0] for n in nodes if n[3] == me and n[2] > 0)
+got = sorted(re.findall(r'class="rect top[^"]*" [^>]*data-path="([^"]*)"', dom))
+assert want and got == want, (got, want)
+crumbs = re.search(r'<div id="crumbs">(.*?)</div>', dom, re.S).group(1)
+assert "all seeds" in crumbs and app in crumbs, crumbs
+PY
+
 chrome --screenshot="$T/report.png" "$url" 2>"$T/chrome.err" >/dev/null || { cat "$T/chrome.err"; fail "chromium --screenshot"; }
 [ "$(head -c 8 "$T/report.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "the screenshot is not a PNG"
 [ "$(stat -c %s "$T/report.png")" -gt 20000 ] || fail "the screenshot is nearly empty"
