@@ -7,6 +7,7 @@
 
 #include "raison/cost.hpp"
 #include "raison/diff.hpp"
+#include "raison/emit.hpp"
 
 using namespace raison;
 
@@ -187,4 +188,26 @@ TEST_CASE("diff: the growth limit in bytes or percent") {
   CHECK_FALSE(grew_past(d, {.bytes = 100}));
   CHECK(grew_past(d, {.percent = 9.9}));
   CHECK_FALSE(grew_past(d, {.percent = 10}));
+}
+
+TEST_CASE("cost: a manifest read back keeps sizes, and a hardlink is another name of its file") {
+  const auto m = nlohmann::json::parse(R"({"schema": "raison-manifest/1", "files": [
+    {"path": "/usr/bin/perl", "type": "file", "size": 300, "reasons": [{"kind": "seed", "analyzer": "cli", "from": "", "detail": "--seed"}]},
+    {"path": "/usr/bin/perl5.36.0", "type": "hardlink", "link_to": "/usr/bin/perl",
+     "reasons": [{"kind": "seed", "analyzer": "cli", "from": "", "detail": "--seed"}]},
+    {"path": "/usr/lib/libperl.so", "type": "file", "size": 40,
+     "reasons": [{"kind": "needed", "analyzer": "elf", "from": "/usr/bin/perl5.36.0", "detail": "DT_NEEDED libperl.so"}]}]})");
+  const Graph g = graph_from_manifest(m);
+  REQUIRE(g.find("/usr/bin/perl5.36.0"));
+  CHECK(g.find("/usr/bin/perl") == g.find("/usr/bin/perl5.36.0"));
+  const auto bytes = vertex_bytes(g);
+  const CostTree t = dominator_costs(g, bytes);
+  CHECK(t.cost[g.source()] == 340);
+  CHECK(t.cost[*g.find("/usr/bin/perl")] == 340);
+  const Inventory inv = inventory_of_manifest(m, "m");
+  CHECK(inv.paths.at("/usr/bin/perl5.36.0").file == "/usr/bin/perl");
+  const Diff d = diff_inventories(inv, inventory_of_manifest(m, "m"));
+  CHECK(d.a_bytes == 340);
+  CHECK(d.a_files == 2);
+  CHECK(d.changed.empty());
 }
