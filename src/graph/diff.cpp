@@ -1,5 +1,5 @@
-// `diff`'s facts: a root's inventory (walked depth-first in sorted order without following links, every
-// path but directories, a file's identity its (dev, ino)), and the comparison of two inventories into
+// `diff`'s facts: a root's inventory (walk_root: every path but directories, a file's identity its
+// (dev, ino)), and the comparison of two inventories into
 // added, removed and changed paths with bytes by directory and package; the --fail-on-growth limit.
 #include <fmt/format.h>
 
@@ -9,34 +9,13 @@
 
 #include "raison/diff.hpp"
 #include "raison/error.hpp"
+#include "graph/root_walk.hpp"
 #include "util/fd.hpp"
 #include "util/sha256.hpp"
 
 namespace raison {
 
 namespace {
-
-void walk(const Root& root, const std::string& dir, Inventory& inv) {
-  std::vector<std::string> names;
-  try {
-    names = root.list_dir(dir);
-  } catch (const Error&) {
-    return;  // an unreadable directory holds nothing we can compare
-  }
-  for (const auto& name : names) {
-    const std::string p = join_path(dir, name);
-    const auto st = root.lstat(p);
-    if (!st) continue;
-    if (st->type == FileType::Directory) {
-      walk(root, p, inv);
-      continue;
-    }
-    InventoryEntry e{.type = st->type, .size = st->type == FileType::Regular ? st->size : 0,
-                     .file = fmt::format("{}:{}", st->id.dev, st->id.ino)};
-    if (st->type == FileType::Symlink) e.target = root.readlink(p);
-    inv.paths.emplace(p, std::move(e));
-  }
-}
 
 // Regular files' bytes over `paths` of `inv`, each file (identity) once.
 struct Count {
@@ -78,7 +57,11 @@ std::vector<DiffBucket> sorted(std::map<std::string, DiffBucket>& m) {
 
 Inventory inventory_of_root(const Root& root, const std::string& name) {
   Inventory inv{.name = name};
-  walk(root, "/", inv);
+  walk_root(root, [&](const std::string& p, const Stat& st) {
+    InventoryEntry e{.type = st.type, .size = st.type == FileType::Regular ? st.size : 0, .file = fmt::format("{}:{}", st.id.dev, st.id.ino)};
+    if (st.type == FileType::Symlink) e.target = root.readlink(p);
+    inv.paths.emplace(p, std::move(e));
+  });
   inv.content_hash = [&root](const std::string& path) {
     const Fd fd{root.open_read(path)};
     return sha256_fd(fd.get());
