@@ -56,6 +56,28 @@ struct VerifyArgs {
   std::string self_exe = "/proc/self/exe";
 };
 
+struct CostArgs {
+  std::string source;  // a root (with --seed, or an image's own) or a manifest
+  std::string platform;
+  Options options;
+  std::size_t top = 10;  // 0: every row
+  std::string by = "file";  // file, module, package, seed
+  bool json = false;
+};
+
+struct DiffArgs {
+  std::string a, b;           // manifests, roots or images
+  std::string platform;
+  bool json = false;
+  std::string fail_on_growth;  // BYTES (with an optional K/M/G suffix) or PERCENT%; empty: never fail
+};
+
+struct ReportArgs {
+  std::string manifest;
+  std::string out;  // -o report.html
+  bool force = false;
+};
+
 // 0: complete; 1: incomplete (outputs still written).
 int run_closure(const ClosureArgs& args);
 // 0: the path is kept (the chain printed); 4: it is not.
@@ -64,5 +86,11 @@ int run_why(const WhyArgs& args);
 int run_trace(const TraceArgs& args);
 // 0: the command ran, nothing it looked for is missing, every static dependency resolves; else 1.
 int run_verify(const VerifyArgs& args);
+// 0: the table or JSON printed.
+int run_cost(const CostArgs& args);
+// 0: B did not grow past --fail-on-growth (or none given); 1: it did.
+int run_diff(const DiffArgs& args);
+// 0: the HTML report written.
+int run_report(const ReportArgs& args);
 
 }  // namespace raison::cli

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/sandbox.hpp"
+#include "raison/diff.hpp"
 #include "raison/error.hpp"
 
 using namespace raison::cli;
@@ -58,6 +59,31 @@ int main(int argc, char** argv) {
   verify->add_option("--original", vf.original, "The root it was shrunk from (default: the manifest's source)");
   verify->add_option("CMD", vf.cmd, "A command to run inside OUT under strace, after --");
 
+  CostArgs co;
+  auto* cost = app.add_subcommand("cost", "What each kept file, module, package or seed costs: the bytes that leave the closure without it");
+  cost->add_option("SOURCE", co.source, "A manifest, or a root (with --seed, or an image's Entrypoint and Cmd)")->required();
+  cost->add_option("--top", co.top, "How many rows (0: all; default 10)");
+  cost->add_option("--by", co.by, "file, module (Python), package (by directory until packages are known) or seed")
+      ->check(CLI::IsMember({"file", "module", "package", "seed"}));
+  cost->add_flag("--json", co.json, "Print JSON for tools");
+  cost->add_option("--platform", co.platform, "os/arch[/variant] to pick from an image index");
+  add_analysis_options(*cost, co.options, text);
+
+  DiffArgs df;
+  auto* diff = app.add_subcommand("diff", "What changed from A to B (manifests, roots or images); exit 1 when B grew past --fail-on-growth");
+  diff->add_option("A", df.a, "The old side: a manifest, a root or an image")->required();
+  diff->add_option("B", df.b, "The new side: a manifest, a root or an image")->required();
+  diff->add_flag("--json", df.json, "Print JSON for tools");
+  diff->add_option("--fail-on-growth", df.fail_on_growth, "Exit 1 if B is larger than A by more than BYTES (1000, 5M, 2GiB) or PERCENT (10%)")
+      ->check([](const std::string& v) { return raison::parse_growth_limit(v) ? std::string() : "not BYTES (1000, 5M, 2GiB) or PERCENT (10%)"; });
+  diff->add_option("--platform", df.platform, "os/arch[/variant] to pick from an image index");
+
+  ReportArgs rp;
+  auto* report = app.add_subcommand("report", "Write a self-contained HTML report of a manifest's closure");
+  report->add_option("MANIFEST", rp.manifest, "The manifest")->required();
+  report->add_option("-o,--output", rp.out, "The HTML file to write")->required();
+  report->add_flag("-f,--force", rp.force, "Replace an existing file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -78,6 +104,12 @@ int main(int argc, char** argv) {
       return run_why(w);
     }
     if (trace->parsed()) return run_trace(t);
+    if (cost->parsed()) {
+      finish_options(co.options, text);
+      return run_cost(co);
+    }
+    if (diff->parsed()) return run_diff(df);
+    if (report->parsed()) return run_report(rp);
     return run_verify(vf);
   } catch (const CLI::Error& e) {
     fmt::print(stderr, "raison: {}\n", e.what());

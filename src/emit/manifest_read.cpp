@@ -97,12 +97,30 @@ Graph graph_from_manifest(const json& m) {
   if (!m.is_object() || m.value("schema", json()) != "raison-manifest/1" || !m.contains("files") || !m["files"].is_array())
     throw Error("not a raison manifest (no \"schema\": \"raison-manifest/1\")");
   Graph g;
-  std::uint64_t next = 1;  // manifests carry no inodes: each path is a file of its own
+  std::uint64_t next = 1;  // manifests carry no inodes: each file is a number of its own
   auto vertex = [&](const std::string& path) {
     if (auto v = g.find(path)) return *v;
     return g.add_file(path, Stat{.id = {.dev = 0, .ino = next++}}).first;
   };
   try {
+    // First every file with what it is (type and size, for `cost`); a hardlink is another name of the
+    // file it links to (listed before it), so that its bytes count once.
+    for (const auto& f : m["files"]) {
+      const std::string path = f.at("path").get<std::string>();
+      const std::string type = f.value("type", std::string());
+      if (type == "hardlink") {
+        if (auto to = g.find(f.at("link_to").get<std::string>())) {
+          g.add_file(path, g.node(*to).stat);
+          continue;
+        }
+      }
+      Stat st{.id = {.dev = 0, .ino = next++}};
+      st.type = type == "file" ? FileType::Regular : type == "dir" ? FileType::Directory : type == "symlink" ? FileType::Symlink : FileType::Other;
+      if (f.contains("size")) st.size = f.at("size").get<std::uint64_t>();
+      if (f.value("generated", false)) st.type = FileType::Regular;  // made by raison: a regular file in outputs
+      g.add_file(path, st);
+    }
+    // Then the reasons, which name the file they came from.
     for (const auto& f : m["files"]) {
       const std::string path = f.at("path").get<std::string>();
       Graph::Vertex v = vertex(path);

@@ -1,12 +1,13 @@
 // What a closure keeps of its whole root, in files and bytes, and where the dropped bytes were: the
-// numbers behind `shrink`'s summary. The root is walked depth-first in sorted order without following
-// links, so the same root and closure always give the same numbers.
+// numbers behind `shrink`'s summary. The root is walked by walk_root (depth-first, sorted, links not
+// followed), so the same root and closure always give the same numbers.
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "raison/closure.hpp"
 #include "raison/error.hpp"
+#include "graph/root_walk.hpp"
 
 namespace raison {
 
@@ -14,28 +15,14 @@ namespace {
 
 class Walk {
  public:
-  Walk(const Root& root, const Graph& graph) : root_(root) {
+  explicit Walk(const Graph& graph) {
     for (const auto& k : kept_paths(graph)) kept_.insert(k.path);
   }
 
-  void dir(const std::string& path) {
-    std::vector<std::string> names;
-    try {
-      names = root_.list_dir(path);
-    } catch (const Error&) {
-      return;  // an unreadable directory counts for nothing, kept or dropped
-    }
-    for (const auto& name : names) {
-      const std::string p = join_path(path, name);
-      const auto st = root_.lstat(p);
-      if (!st) continue;
-      if (st->type == FileType::Directory) {
-        dir(p);
-        continue;
-      }
-      if (st->type != FileType::Regular || !seen_.insert(st->id).second) continue;
-      file(p, st->size);
-    }
+  // Every regular file once (a file is its FileId), by the path the walk meets it first.
+  void visit(const std::string& p, const Stat& st) {
+    if (st.type != FileType::Regular || !seen_.insert(st.id).second) return;
+    file(p, st.size);
   }
 
   Footprint result() {
@@ -60,7 +47,6 @@ class Walk {
     dropped_[second == std::string::npos ? parent_path(p) : p.substr(0, second)] += size;
   }
 
-  const Root& root_;
   std::set<std::string> kept_;  // every kept name, hardlinks included
   std::set<FileId> seen_;
   std::map<std::string, std::uint64_t> dropped_;
@@ -70,8 +56,8 @@ class Walk {
 }  // namespace
 
 Footprint measure_footprint(const Root& root, const Graph& graph) {
-  Walk walk(root, graph);
-  walk.dir("/");
+  Walk walk(graph);
+  walk_root(root, [&](const std::string& path, const Stat& st) { walk.visit(path, st); });
   return walk.result();
 }
 
