@@ -44,7 +44,8 @@ struct ListedPath {
   std::string listed;     // "/bin/ls", "/usr/lib/python3/dist-packages/x.py"
   std::string canonical;  // where the package's file is (diversions applied), canonical; "" if missing
   FileId id{};            // valid when !canonical.empty()
-  FileType type = FileType::Other;
+  FileType type = FileType::Other;  // Directory also for a path the package ships as a directory
+                                    // that is a link on disk ("/lib" on a /usr-merged root)
 };
 
 class PackageIndex {

@@ -82,12 +82,12 @@ void print_packages(const PackageIndex& index, const Graph& graph, std::size_t t
   for (std::size_t i = 0; i < kept.size() && i < top; ++i) {
     const auto& k = kept[i];
     if (k.package == PackageKept::npos) {
-      fmt::print(stderr, "raison:   (no package): {} files, {}\n", k.files, human_bytes(k.bytes));
+      fmt::print(stderr, "raison:   (no package): {} file{}, {}\n", k.files, k.files == 1 ? "" : "s", human_bytes(k.bytes));
       continue;
     }
     const Package& p = index.packages()[k.package];
-    fmt::print(stderr, "raison:   {} {} ({}): {} files, {} of {} files\n", p.name, p.version, p.ecosystem, k.files,
-               human_bytes(k.bytes), k.listed_files);
+    fmt::print(stderr, "raison:   {} {} ({}): {} file{}, {} of {} files\n", p.name, p.version, p.ecosystem, k.files,
+               k.files == 1 ? "" : "s", human_bytes(k.bytes), k.listed_files);
   }
 }
 

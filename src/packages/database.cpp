@@ -51,10 +51,13 @@ std::size_t add_package_database(const Root& root, const PackageIndex& index, An
   const std::set<FileId> kept = kept_ids(analysis.graph);
   std::size_t count = 0;
   for (const std::size_t i : packages::kept_packages(index, kept)) count += index.packages()[i].ecosystem != "pypi";
-  auto files = packages::trim_dpkg(root, index, kept);
-  files.merge(packages::trim_apk(root, index, kept));
+  auto trim = [&](const std::set<FileId>& ids) {
+    auto files = packages::trim_dpkg(root, index, ids);
+    files.merge(packages::trim_apk(root, index, ids));
+    return files;
+  };
   Graph& g = analysis.graph;
-  for (auto& [path, content] : files) {
+  for (const auto& [path, content] : trim(kept)) {
     const auto st = root.lstat(path);
     if (!st) throw Error(path + ": vanished during analysis");
     const auto [v, added] = g.add_file(path, *st);
@@ -72,8 +75,10 @@ std::size_t add_package_database(const Root& root, const PackageIndex& index, An
       if (known) break;
       child = dir;
     }
-    analysis.generated[path] = std::move(content);
   }
+  // Again, now that the directories holding the database are kept too (/var/lib/dpkg is in dpkg's and
+  // base-files' lists): directories own nothing, so the same packages and files, with those lines.
+  for (auto& [path, content] : trim(kept_ids(g))) analysis.generated[path] = std::move(content);
   return count;
 }
 

@@ -104,6 +104,7 @@ void read_dpkg(const Root& root, const std::string& distro, PackageIndex& index)
   const Resolved status = root.resolve(status_path);
   if (!status.exists) return;
   const auto diversions = read_diversions(root);
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> lists;
   for (const auto& para : split_paragraphs(read_file(root, status.path, kLimit))) {
     const auto name = para.field("Package");
     if (!name) throw Error(status.path + ": line " + std::to_string(para.line) + ": a paragraph without a Package field");
@@ -112,14 +113,26 @@ void read_dpkg(const Root& root, const std::string& distro, PackageIndex& index)
               .arch = para.field("Architecture").value_or(""), .database = status.path, .distro = distro};
     const std::string list = dpkg_info_file(root, p, "list");
     const std::size_t pkg = index.add_package(std::move(p));
-    if (list.empty()) continue;  // dpkg-query: "files list file ... missing; assuming no files"
-    for (const auto& line : split_lines(read_file(root, list, kLimit))) {
+    // No list: dpkg-query says "files list file ... missing; assuming no files".
+    if (!list.empty()) lists.emplace_back(pkg, split_lines(read_file(root, list, kLimit)));
+  }
+  // The directories packages ship: every path that holds a path of any list. On a /usr-merged root
+  // "/lib" is a link, but packages shipped a directory there, and nobody owns a shared directory.
+  std::set<std::string> dirs;
+  for (const auto& [pkg, lines] : lists)
+    for (const auto& line : lines)
+      for (std::string p = parent_path(line); p != "/" && dirs.insert(p).second;) p = parent_path(p);
+  for (const auto& [pkg, lines] : lists) {
+    const std::string& name = index.packages()[pkg].name;
+    for (const auto& line : lines) {
       if (line.empty()) continue;
       const std::string path = line == "/." ? "/" : line;
       // A path diverted away from this package: its file is under the diverted name.
       const auto div = diversions.find(path);
-      const bool diverted = div != diversions.end() && div->second.by != *name;
-      index.add_path(pkg, locate(root, line, diverted ? div->second.to : path), diverted ? "diversion" : "");
+      const bool diverted = div != diversions.end() && div->second.by != name;
+      ListedPath l = locate(root, line, diverted ? div->second.to : path);
+      if (dirs.count(path)) l.type = FileType::Directory;
+      index.add_path(pkg, std::move(l), diverted ? "diversion" : "");
     }
   }
   read_alternatives(root, index);

@@ -11,7 +11,7 @@ need_root
 need_tool dpkg-query
 py_cached_root
 ROOT=$PY_ROOT_CACHE
-OUT=$T/out
+OUT=$T/outroot
 
 rz closure "$ROOT" --seed /usr/bin/python3 --seed /bin/sh --seed /usr/bin/awk -o "$OUT"
 expect_rc 0 "closure of python3, sh and awk"
@@ -54,11 +54,21 @@ def key(canon):
     st = os.lstat(root + canon)
     return None if os.path.isdir(root + canon) and not os.path.islink(root + canon) else (st.st_dev, st.st_ino)
 
+# Paths a package ships as directories (they hold other paths) are not owned, even where the root has
+# a link ("/lib" on a /usr-merged root).
+listed = [l.rstrip('\n').split(': ', 1)[1] for l in open(dpkg_s) if not l.startswith('diversion by')]
+as_dirs = set()
+for p in listed:
+    while True:
+        p = os.path.dirname(p)
+        if p in as_dirs or p == '/': break
+        as_dirs.add(p)
 expected = {}
 for line in open(dpkg_s):
     line = line.rstrip('\n')
     if line.startswith('diversion by') or line.startswith('local diversion'): continue
     pkgs, path = line.split(': ', 1)
+    if path in as_dirs: continue
     for pkg in pkgs.split(', '):
         name = pkg.split(':')[0]
         where = path
@@ -89,7 +99,7 @@ if bad: sys.exit('\n'.join(bad[:20]))
 sh = [f for f in m['files'] if f['path'] == '/usr/bin/sh']
 assert sh and [p['name'] for p in sh[0]['packages']] == ['dash'], sh
 assert alternatives >= 2, f'{alternatives} alternative links checked'
-assert checked > 500, checked
+assert checked > 300, checked
 print(f'# {checked} kept files agree with dpkg -S ({alternatives} alternative links)', file=sys.stderr)
 PY
 
@@ -103,8 +113,8 @@ assert_eq "$(cat "$T/M")" "$(cat "$T/W")" "dpkg-query -W on the output vs the ma
 grep -qx perl-base "$T/W" && fail "perl-base has no kept file but is listed"
 dpkg-query --admindir="$ADMIN" -W perl-base >/dev/null 2>&1 && fail "dpkg-query -W perl-base answers on the output"
 dpkg-query --admindir="$ADMIN" -S /usr/bin/perl >/dev/null 2>&1 && fail "dpkg-query -S /usr/bin/perl answers on the output"
-assert_eq "dash" "$(dpkg-query --admindir="$ADMIN" -S /bin/sh 2>/dev/null | sed 's/: .*//')" "dpkg-query -S /bin/sh on the output"
-assert_eq "libpython3.11-stdlib:amd64" "$(dpkg-query --admindir="$ADMIN" -S /usr/lib/python3.11/os.py 2>/dev/null | sed 's/: .*//')" \
+assert_eq "dash" "$(dpkg-query --admindir="$ADMIN" -S /bin/sh 2>/dev/null | grep -v "^diversion by" | sed 's/: .*//')" "dpkg-query -S /bin/sh on the output"
+assert_eq "libpython3.11-minimal:amd64" "$(dpkg-query --admindir="$ADMIN" -S /usr/lib/python3.11/os.py 2>/dev/null | sed 's/: .*//')" \
   "dpkg-query -S os.py on the output"
 partial=$(dpkg-query --admindir="$ADMIN" -W -f '${Package} ${Raison-Trimmed}\n' libpython3.11-stdlib)
 [[ "$partial" =~ ^libpython3.11-stdlib\ [0-9]+\ of\ [0-9]+\ files\ kept$ ]] || fail "no Raison-Trimmed field: $partial"

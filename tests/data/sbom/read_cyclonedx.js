@@ -18,7 +18,9 @@ const { PackageURL } = require('packageurl-js');
   for (const c of bom.components) {
     if (!c.purl) continue;
     const p = PackageURL.fromString(c.purl);
-    if (p.name !== c.name || p.version !== c.version) {
+    // purl-spec normalises pypi names (lowercase, '-'); the component keeps the distribution's spelling.
+    const name = p.type === 'pypi' ? c.name.toLowerCase().replace(/[-_.]+/g, '-') : c.name;
+    if (p.name !== name || p.version !== c.version) {
       console.error(`purl ${c.purl} says ${p.name} ${p.version}, the component ${c.name} ${c.version}`);
       process.exit(1);
     }
