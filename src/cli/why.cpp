@@ -23,14 +23,24 @@ namespace {
 // From a manifest: its reasons are the graph.
 int why_from_manifest(const WhyArgs& args) {
   std::string report;
-  const bool kept = explain(graph_from_manifest(read_manifest(args.source)), args.path, report);
+  const Manifest m = read_manifest(args.source);
+  const bool kept = explain(graph_from_manifest(m), args.path, report);
+  // Its packages, as the manifest recorded them (a manifest made with package databases).
+  for (const auto& f : m.json["files"])
+    if (f.value("path", "") == args.path && f.contains("packages") && !m.json.value("packages", nlohmann::json::array()).empty()) {
+      if (f["packages"].empty()) report += "It belongs to no package.\n";
+      for (const auto& p : f["packages"])
+        report += fmt::format("Package: {} {} ({}{}{}){}\n", p.value("name", ""), p.value("version", ""),
+                              p.value("ecosystem", ""), p.value("arch", "").empty() ? "" : ", ", p.value("arch", ""),
+                              p.contains("via") ? " through its " + p.value("via", "") : "");
+    }
   print_stdout(report);
   return kept ? kOk : kNotInClosure;
 }
 
 // "Package: perl-base 5.36.0-7+deb12u1 (deb, amd64)", or that none lists it.
 std::string package_lines(const PackageIndex& index, const Stat& st) {
-  if (st.type == FileType::Directory) return "";
+  if (index.empty() || st.type == FileType::Directory) return "";
   const auto& owners = index.owners(st.id);
   if (owners.empty()) return "It belongs to no package.\n";
   std::string out;
