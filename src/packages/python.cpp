@@ -1,7 +1,8 @@
 // Python distributions as importlib.metadata sees them: each *.dist-info directory of a site
 // directory (site-packages, dist-packages) is a distribution named and versioned by its METADATA,
 // owning the files its RECORD lists (paths relative to the site directory); an *.egg-info directory
-// owns what its installed-files.txt lists (relative to itself), its own files in any case.
+// owns what its installed-files.txt lists (relative to itself), its own files in any case. Site
+// directories are looked for where installers put them (site_dirs below).
 #include "packages/control.hpp"
 #include "packages/readers.hpp"
 #include "raison/error.hpp"
@@ -106,30 +107,56 @@ void read_distribution(const Root& root, PackageIndex& index, const std::string&
   for (const auto& path : paths) add_listed(root, index, pkg, path);
 }
 
-// Site directories anywhere in the root (/usr/lib/python3/dist-packages, a venv's
-// lib/python3.X/site-packages), found by walking it without following links.
-void walk(const Root& root, const std::string& dir, int depth, PackageIndex& index) {
-  if (depth > 12 || dir == "/proc" || dir == "/sys" || dir == "/dev") return;
-  std::vector<std::string> names;
+// The directories entries of `dir` that are directories themselves (not links), "" on any error.
+std::vector<std::string> subdirs(const Root& root, const std::string& dir) {
+  std::vector<std::string> out;
   try {
-    names = root.list_dir(dir);
-  } catch (const Error&) {
-    return;
-  }
-  const bool site = ends_with(dir, "/site-packages") || ends_with(dir, "/dist-packages");
-  for (const auto& name : names) {
-    const std::string path = join_path(dir, name);
-    if (site && (ends_with(name, ".dist-info") || ends_with(name, ".egg-info"))) {
-      read_distribution(root, index, dir, name);
-      continue;
+    for (const auto& name : root.list_dir(dir)) {
+      const std::string path = join_path(dir, name);
+      if (const auto st = root.lstat(path); st && st->type == FileType::Directory) out.push_back(path);
     }
-    const auto st = root.lstat(path);
-    if (st && st->type == FileType::Directory) walk(root, path, depth + 1, index);
+  } catch (const Error&) {
   }
+  return out;
+}
+
+// Site directories where installers put them: PREFIX/lib{,64}/python3*/{site,dist}-packages for the
+// prefixes /usr, /usr/local, / and a virtual environment or application prefix one or two levels
+// below /opt, /app, /srv, /home, /root (/opt/venv, /app/.venv, /home/u/.local). Walking the whole
+// root instead would cost seconds on a large one, for nothing importlib would find.
+std::vector<std::string> site_dirs(const Root& root) {
+  std::vector<std::string> prefixes{"/usr", "/usr/local", "/"};
+  for (const char* top : {"/opt", "/app", "/srv", "/home", "/root"}) {
+    prefixes.push_back(top);
+    for (const auto& one : subdirs(root, top)) {
+      prefixes.push_back(one);
+      for (const auto& two : subdirs(root, one)) prefixes.push_back(two);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& prefix : prefixes)
+    for (const char* lib : {"lib", "lib64"})
+      for (const auto& py : subdirs(root, join_path(prefix, lib)))
+        if (base_name(py).rfind("python3", 0) == 0)
+          for (const char* site : {"site-packages", "dist-packages"})
+            if (const auto st = root.lstat(join_path(py, site)); st && st->type == FileType::Directory)
+              out.push_back(join_path(py, site));
+  return out;
 }
 
 }  // namespace
 
-void read_python(const Root& root, PackageIndex& index) { walk(root, "/", 0, index); }
+void read_python(const Root& root, PackageIndex& index) {
+  for (const auto& site : site_dirs(root)) {
+    std::vector<std::string> names;
+    try {
+      names = root.list_dir(site);
+    } catch (const Error&) {
+      continue;
+    }
+    for (const auto& name : names)
+      if (ends_with(name, ".dist-info") || ends_with(name, ".egg-info")) read_distribution(root, index, site, name);
+  }
+}
 
 }  // namespace raison::packages
