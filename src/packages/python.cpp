@@ -3,6 +3,8 @@
 // owning the files its RECORD lists (paths relative to the site directory); an *.egg-info directory
 // owns what its installed-files.txt lists (relative to itself), its own files in any case. Site
 // directories are looked for where installers put them (site_dirs below).
+#include <set>
+
 #include "packages/control.hpp"
 #include "packages/readers.hpp"
 #include "raison/error.hpp"
@@ -104,7 +106,9 @@ void read_distribution(const Root& root, PackageIndex& index, const std::string&
     for (const auto& name : root.list_dir(m.path)) paths.push_back(join_path(meta_dir, name));
   } catch (const Error&) {
   }
-  for (const auto& path : paths) add_listed(root, index, pkg, path);
+  std::set<std::string> seen;  // RECORD lists the metadata files too
+  for (const auto& path : paths)
+    if (seen.insert(path).second) add_listed(root, index, pkg, path);
 }
 
 // The directories entries of `dir` that are directories themselves (not links), "" on any error.

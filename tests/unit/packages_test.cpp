@@ -53,6 +53,15 @@ TEST_CASE("Python distributions own what RECORD and installed-files.txt list, re
   CHECK(owner("/usr/lib/python3/dist-packages/six.py") == std::vector<std::string>{"six 1.16.0"});
   CHECK(owner("/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO") == std::vector<std::string>{"six 1.16.0"});
   CHECK(owner("/usr/lib/python3/dist-packages/Flask-2.2.2.dist-info/METADATA") == std::vector<std::string>{"Flask 2.2.2"});
+  // RECORD names itself, and the metadata directory's files count once.
+  for (std::size_t i = 0; i < index.packages().size(); ++i)
+    if (index.packages()[i].name == "Flask") {
+      std::vector<std::string> listed;
+      for (const auto& l : index.listed(i)) listed.push_back(l.listed);
+      CHECK(listed == std::vector<std::string>{"/usr/lib/python3/dist-packages/flask/__init__.py", "/usr/bin/flask",
+                                               "/usr/lib/python3/dist-packages/Flask-2.2.2.dist-info/RECORD",
+                                               "/usr/lib/python3/dist-packages/Flask-2.2.2.dist-info/METADATA"});
+    }
 }
 
 TEST_CASE("a malformed apk database is one Error naming the file and the line") {
