@@ -20,3 +20,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# SBOM tests: Debian's JSON schema validator, and a consumer of CycloneDX documents (the CycloneDX
+# JavaScript library with the ajv validator it uses, and packageurl-js) from npm, pinned, into
+# tests/.node (not committed; the schemas themselves are test data in tests/data/sbom).
+missing=()
+dpkg-query -W -f='${Status}' python3-jsonschema 2>/dev/null | grep -q "install ok installed" || missing+=(python3-jsonschema)
+# The machine's own Node.js (with its npm) when it has one; Debian's otherwise.
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "raison: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+node_dir=$(cd "$(dirname "$0")" && pwd)/.node
+if [ ! -d "$node_dir/node_modules/@cyclonedx/cyclonedx-library" ] || [ ! -d "$node_dir/node_modules/packageurl-js" ]; then
+  echo "raison: installing the CycloneDX JavaScript library into $node_dir" >&2
+  mkdir -p "$node_dir"
+  npm install --prefix "$node_dir" --no-audit --no-fund --no-save --loglevel=error \
+    @cyclonedx/cyclonedx-library@10.3.0 ajv@8.20.0 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1 packageurl-js@2.0.1 >&2
+fi

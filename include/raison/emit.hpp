@@ -11,6 +11,7 @@
 
 #include "raison/analysis.hpp"
 #include "raison/closure.hpp"
+#include "raison/packages.hpp"
 
 namespace raison {
 
@@ -24,12 +25,18 @@ struct EmitOptions {
 void write_root_dir(const Root& root, const Analysis& analysis, const std::string& outdir, const EmitOptions& options);
 
 // The manifest: every kept path with its type, size, sha256, mode, owners and reasons. Schema in the
-// README ("raison-manifest/1").
-nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options);
+// README ("raison-manifest/1"). With `packages`, each file names the packages that own it and the
+// manifest lists the packages kept (what SBOMs are made from).
+nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options,
+                             const PackageIndex* packages = nullptr);
 
 // Writes make_manifest() to `path` (atomically). Throws Error naming `path` if it cannot be written,
 // or if the root has a name that JSON cannot hold (not UTF-8).
-void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options);
+void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options,
+                    const PackageIndex* packages = nullptr);
+
+// Writes a manifest made by make_manifest() to `path` (atomically), as write_manifest() above does.
+void write_manifest(const std::string& path, const nlohmann::json& manifest);
 
 // Writes `text` to `path` atomically (temporary file in the same directory, then rename).
 void write_file_atomically(const std::string& path, const std::string& text);

@@ -25,6 +25,7 @@ enum class ReasonKind {
   Trace,      // seen at run time in a trace (opened, stat'ed, listed...)
   Exec,       // executed at run time in a trace (execve): a program, whose own needs follow
   Keep,       // --keep
+  Package,    // the root's package database (dpkg, apk), trimmed to the packages with kept files
 };
 
 std::string_view to_string(ReasonKind kind);

@@ -15,3 +15,12 @@ namespace raison {
 void add_image_seeds(const Root& root, Options& options);
 
 }  // namespace raison
+
+namespace raison {
+
+// Every program of the root, as seeds for an analysis of the whole root (`why` on a dropped file asks
+// which files would need it): each regular file that is an ELF executable or shared object, and each
+// executable file starting with "#!". /proc, /sys and /dev are not walked. Sorted by path.
+std::vector<std::string> whole_root_seeds(const Root& root);
+
+}  // namespace raison

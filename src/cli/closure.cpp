@@ -1,6 +1,8 @@
 // `raison closure` and `raison shrink`: what the seeds need, listed, or written as a minimal root or
 // image with its manifest. Shrink is closure with the image's Entrypoint and Cmd as seeds (and its
 // footprint reported).
+#include <fmt/format.h>
+
 #include <optional>
 
 #include "analysis/seeds.hpp"
@@ -8,11 +10,13 @@
 #include "cli/report.hpp"
 #include "emit/image_writer.hpp"
 #include "emit/output_spec.hpp"
+#include "emit/sbom.hpp"
 #include "input/image.hpp"
 #include "raison/analysis.hpp"
 #include "raison/closure.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "raison/packages.hpp"
 
 namespace raison::cli {
 
@@ -23,6 +27,12 @@ int run_closure(const ClosureArgs& args) {
   const std::string manifest = args.manifest.empty() && out ? out->path + ".manifest.json" : args.manifest;
   if (out) check_output_dir(out->path);
   if (!manifest.empty()) check_output_dir(manifest);
+  std::vector<std::pair<SbomFormat, std::string>> sboms;
+  for (const auto& s : args.sboms) {
+    const auto colon = s.find(':');
+    sboms.emplace_back(*parse_sbom_format(s.substr(0, colon)), s.substr(colon + 1));
+    check_output_dir(sboms.back().second);
+  }
 
   // Open the root (an image is unpacked into a private staging directory).
   const auto root = open_root(args.root, {.temp_dir = args.temp_dir, .platform = args.platform});
@@ -35,26 +45,44 @@ int run_closure(const ClosureArgs& args) {
   // Written as a root or an image: what every image is expected to have comes too (output rules).
   options.for_output = out.has_value();
 
+  // Ownership: the root's package databases (dpkg, apk, Python distributions).
+  bool packages_read = true;
+  PackageIndex packages;
+  try {
+    packages = read_packages(*root);
+  } catch (const Error& e) {
+    fmt::print(stderr, "raison: error: {} [packages]\n", e.what());
+    packages_read = false;
+  }
+
   // Analyze: every analyzer to a fixed point.
-  const Analysis analysis = analyze(*root, options);
+  Analysis analysis = analyze(*root, options);
   print_diagnostics(analysis, args.verbose);
+
+  // Written out: the package database comes along, trimmed to the packages with kept files.
+  if (out && args.package_db) add_package_database(*root, packages, analysis);
 
   // Emit: the minimal root, as an image or a directory, then its manifest.
   if (out && out->is_image())
     write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force);
   else if (out)
     write_root_dir(*root, analysis, out->path, {.replace = args.force});
-  if (!manifest.empty()) write_manifest(manifest, *root, analysis, options);
+  if (!manifest.empty() || !sboms.empty()) {
+    const nlohmann::json m = make_manifest(*root, analysis, options, &packages);
+    if (!manifest.empty()) write_manifest(manifest, m);
+    for (const auto& [format, file] : sboms) write_sbom(file, m, format);
+  }
 
   // Report: the lists asked for on stdout, the summaries on stderr.
   if (args.list) print_kept_paths(analysis.graph);
   if (args.list_loaded) print_loaded_objects(analysis);
   if (!args.quiet) {
     print_summary(analysis, options, args.verbose);
+    print_packages(packages, analysis.graph, 10);
     if (!options.traces.empty()) print_trace_summary(analysis);
     if (args.image_seeds) print_footprint(measure_footprint(*root, analysis.graph));
   }
-  return analysis.incomplete() ? kIncomplete : kOk;
+  return analysis.incomplete() || !packages_read ? kIncomplete : kOk;
 }
 
 }  // namespace raison::cli

@@ -1,4 +1,4 @@
-// The subcommands, one file each: closure.cpp (closure and shrink), why.cpp, trace.cpp, verify.cpp.
+// The subcommands, one file each: closure.cpp (closure and shrink), why.cpp, sbom.cpp, trace.cpp, verify.cpp.
 // Each reads as the pipeline's passes (open the root, seeds, analyze, emit, report), takes its parsed
 // command line as a plain struct and returns the process exit code (README, "Exit codes").
 #pragma once
@@ -29,6 +29,8 @@ struct ClosureArgs {
   bool list_loaded = false;  // print, per ELF entry point, the objects its loader maps
   std::string out;           // -o
   std::string manifest;      // --manifest
+  std::vector<std::string> sboms;  // --sbom FORMAT:FILE (spdx or cyclonedx)
+  bool package_db = true;    // --package-db trim (default) or drop: the trimmed package database in outputs
   bool force = false;
   bool quiet = false;
   bool verbose = false;  // print notes too
@@ -39,6 +41,12 @@ struct WhyArgs {
   std::string platform;
   std::string path;
   Options options;
+};
+
+struct SbomArgs {
+  std::string manifest;
+  std::string format;  // spdx or cyclonedx
+  std::string out;
 };
 
 struct TraceArgs {
@@ -82,6 +90,8 @@ struct ReportArgs {
 int run_closure(const ClosureArgs& args);
 // 0: the path is kept (the chain printed); 4: it is not.
 int run_why(const WhyArgs& args);
+// 0: the SBOM is written.
+int run_sbom(const SbomArgs& args);
 // The command's exit status.
 int run_trace(const TraceArgs& args);
 // 0: the command ran, nothing it looked for is missing, every static dependency resolves; else 1.

@@ -46,6 +46,12 @@ int main(int argc, char** argv) {
   why->add_option("--platform", w.platform, "os/arch[/variant] to pick from an image index");
   add_analysis_options(*why, w.options, text);
 
+  SbomArgs sb;
+  auto* sbom = app.add_subcommand("sbom", "Write the SBOM (SPDX 2.3 or CycloneDX 1.5 JSON) of an output from its manifest");
+  sbom->add_option("MANIFEST", sb.manifest, "The manifest of the output")->required();
+  sbom->add_option("--format", sb.format, "spdx or cyclonedx")->required()->check(CLI::IsMember({"spdx", "cyclonedx"}));
+  sbom->add_option("-o,--output", sb.out, "Where to write it")->required();
+
   TraceArgs t;
   auto* trace = app.add_subcommand("trace", "Run a command inside a root under strace and write the log (as root)");
   trace->add_option("ROOT", t.root, "The root: a directory or an image (unpacked for the run)")->required();
@@ -103,6 +109,7 @@ int main(int argc, char** argv) {
       finish_options(w.options, text);
       return run_why(w);
     }
+    if (sbom->parsed()) return run_sbom(sb);
     if (trace->parsed()) return run_trace(t);
     if (cost->parsed()) {
       finish_options(co.options, text);

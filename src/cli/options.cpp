@@ -63,6 +63,13 @@ void add_output_options(CLI::App& cmd, ClosureArgs& a) {
   cmd.add_option("--platform", a.platform, "os/arch[/variant] to pick from an image index");
   cmd.add_option("--tmpdir", a.temp_dir, "Where images are unpacked (default: $TMPDIR, else /tmp)");
   cmd.add_option("--manifest", a.manifest, "Write the manifest here (default with -o: OUT.manifest.json)");
+  cmd.add_option("--sbom", a.sboms, "Also write an SBOM of the output: spdx:FILE or cyclonedx:FILE (repeatable)")
+      ->check([](const std::string& v) -> std::string {
+        return v.rfind("spdx:", 0) == 0 || v.rfind("cyclonedx:", 0) == 0 ? "" : "expected spdx:FILE or cyclonedx:FILE";
+      });
+  cmd.add_option("--package-db", a.package_db,
+                 "trim (default): the output keeps the root's dpkg/apk database cut to the kept files; drop: none")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, bool>{{"trim", true}, {"drop", false}}));
   cmd.add_flag("-f,--force", a.force, "Replace an existing non-empty output");
   cmd.add_flag("-q,--quiet", a.quiet, "No summary line");
   cmd.add_flag("-v,--verbose", a.verbose, "Print notes too (optional loads not found, entries not extracted)");

@@ -69,6 +69,28 @@ void print_footprint(const Footprint& f) {
   fmt::print(stderr, "\n");
 }
 
+void print_packages(const PackageIndex& index, const Graph& graph, std::size_t top) {
+  if (index.empty()) return;
+  const auto kept = kept_by_package(index, graph);
+  std::size_t packages = 0, partial = 0;
+  for (const auto& k : kept)
+    if (k.package != PackageKept::npos) {
+      ++packages;
+      partial += k.files < k.listed_files;
+    }
+  fmt::print(stderr, "raison: files of {} package{} kept ({} in part); by bytes:\n", packages, packages == 1 ? "" : "s", partial);
+  for (std::size_t i = 0; i < kept.size() && i < top; ++i) {
+    const auto& k = kept[i];
+    if (k.package == PackageKept::npos) {
+      fmt::print(stderr, "raison:   (no package): {} file{}, {}\n", k.files, k.files == 1 ? "" : "s", human_bytes(k.bytes));
+      continue;
+    }
+    const Package& p = index.packages()[k.package];
+    fmt::print(stderr, "raison:   {} {} ({}): {} file{}, {} of {} files\n", p.name, p.version, p.ecosystem, k.files,
+               k.files == 1 ? "" : "s", human_bytes(k.bytes), k.listed_files);
+  }
+}
+
 void print_kept_paths(const Graph& graph) {
   std::string text;
   for (const auto& k : kept_paths(graph))

@@ -8,6 +8,7 @@
 
 #include "raison/analysis.hpp"
 #include "raison/closure.hpp"
+#include "raison/packages.hpp"
 #include "raison/root.hpp"
 
 namespace raison::cli {
@@ -32,6 +33,10 @@ void print_trace_summary(const Analysis& analysis);
 
 // shrink: what was kept of the whole image, and the five directories that lost the most.
 void print_footprint(const Footprint& footprint);
+
+// What the closure keeps of each package: how many packages (and how many only in part), then the
+// `top` largest, one line each ("raison:   NAME VERSION (ECOSYSTEM): F files, SIZE of N files").
+void print_packages(const PackageIndex& index, const Graph& graph, std::size_t top);
 
 // --list: the kept paths but directories, sorted, one a line (stdout).
 void print_kept_paths(const Graph& graph);

@@ -1,6 +1,10 @@
 // `raison why`: the chain of reasons from a seed to one path, read back from a manifest or computed
-// afresh from a root and its seeds; for a path that is not kept, what it is and that it was dropped.
+// afresh from a root and its seeds, and the package the file belongs to; for a path that is not kept,
+// what it is, that it was dropped, and which files of the root would need it (the analyzers run over
+// every program of the root, edges read backwards) or that nothing does.
 #include <fmt/format.h>
+
+#include <map>
 
 #include "analysis/seeds.hpp"
 #include "cli/commands.hpp"
@@ -10,6 +14,7 @@
 #include "raison/closure.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "raison/packages.hpp"
 
 namespace raison::cli {
 
@@ -18,9 +23,62 @@ namespace {
 // From a manifest: its reasons are the graph.
 int why_from_manifest(const WhyArgs& args) {
   std::string report;
-  const bool kept = explain(graph_from_manifest(read_manifest(args.source)), args.path, report);
+  const Manifest m = read_manifest(args.source);
+  const bool kept = explain(graph_from_manifest(m), args.path, report);
+  // Its packages, as the manifest recorded them (a manifest made with package databases).
+  for (const auto& f : m.json["files"])
+    if (f.value("path", "") == args.path && f.contains("packages") && !m.json.value("packages", nlohmann::json::array()).empty()) {
+      if (f["packages"].empty()) report += "It belongs to no package.\n";
+      for (const auto& p : f["packages"])
+        report += fmt::format("Package: {} {} ({}{}{}){}\n", p.value("name", ""), p.value("version", ""),
+                              p.value("ecosystem", ""), p.value("arch", "").empty() ? "" : ", ", p.value("arch", ""),
+                              p.contains("via") ? " through its " + p.value("via", "") : "");
+    }
   print_stdout(report);
   return kept ? kOk : kNotInClosure;
+}
+
+// "Package: perl-base 5.36.0-7+deb12u1 (deb, amd64)", or that none lists it.
+std::string package_lines(const PackageIndex& index, const Stat& st) {
+  if (index.empty() || st.type == FileType::Directory) return "";
+  const auto& owners = index.owners(st.id);
+  if (owners.empty()) return "It belongs to no package.\n";
+  std::string out;
+  for (const auto& o : owners) {
+    const Package& p = index.packages()[o.package];
+    out += fmt::format("Package: {} {} ({}{}{}){}\n", p.name, p.version, p.ecosystem, p.arch.empty() ? "" : ", ", p.arch,
+                       o.via.empty() ? "" : " through its " + o.via);
+  }
+  return out;
+}
+
+// Which files of the whole root need `path`: every program of the root analysed as a seed, the
+// reasons that point at the file read backwards.
+std::string needed_by(const Root& root, const Options& options, const Resolved& target, const Graph& closure) {
+  Options all = options;
+  all.seeds = whole_root_seeds(root);
+  all.keep.clear();
+  const Analysis whole = analyze(root, all);
+  const Graph& g = whole.graph;
+  const auto v = g.find(target.path);
+  std::map<std::string, std::vector<Reason>> needers;
+  if (v)
+    for (const auto& r : g.reasons_of(*v))
+      if (!r.from.empty() && r.kind != ReasonKind::Parent && r.from != target.path) needers[r.from].push_back(r);
+  if (needers.empty())
+    return fmt::format("Nothing in the root needs it ({} programs analysed: every ELF file and executable script).\n",
+                       all.seeds.size());
+  std::size_t kept = 0;
+  for (const auto& [from, reasons] : needers) kept += closure.find(from) && !closure.why(*closure.find(from)).empty();
+  std::string out = fmt::format("Needed by {} file{} of the root, {} reached from the seeds:\n", needers.size(),
+                                needers.size() == 1 ? "" : "s", kept == 0 ? std::string("none") : fmt::format("{}", kept));
+  for (const auto& [from, reasons] : needers) {
+    const auto fv = closure.find(from);
+    const bool is_kept = fv && !closure.why(*fv).empty();
+    for (const auto& r : reasons)
+      out += fmt::format("  {}{}\n      [{}, {}] {}\n", from, is_kept ? " (kept)" : "", to_string(r.kind), r.analyzer, r.detail);
+  }
+  return out;
 }
 
 }  // namespace
@@ -37,8 +95,14 @@ int run_why(const WhyArgs& args) {
   if (options.seeds.empty() && root->image_config()) add_image_seeds(*root, options);
   if (options.seeds.empty()) throw Error("why ROOT PATH needs the seeds of the closure (--seed)");
 
-  // Analyze.
+  // Analyze, and read the package databases.
   const Analysis analysis = analyze(*root, options);
+  PackageIndex packages;
+  try {
+    packages = read_packages(*root);
+  } catch (const Error& e) {
+    fmt::print(stderr, "raison: error: {} [packages]\n", e.what());
+  }
 
   // The chain to the path. The path as the user wrote it may pass through symlinked directories:
   // find the entry itself.
@@ -60,6 +124,8 @@ int run_why(const WhyArgs& args) {
                           r.stat.type == FileType::Directory ? "directory" : "file", human_bytes(r.stat.size),
                           root->describe(), options.seeds.size(), options.seeds.size() == 1 ? "" : "s");
   }
+  report += package_lines(packages, r.stat);
+  if (!kept && r.stat.type != FileType::Directory) report += needed_by(*root, options, r, analysis.graph);
   print_stdout(report);
   return kept ? kOk : kNotInClosure;
 }

@@ -28,9 +28,44 @@ nlohmann::json reason_json(const Reason& r) {
   return {{"kind", to_string(r.kind)}, {"analyzer", r.analyzer}, {"from", r.from}, {"detail", r.detail}};
 }
 
+nlohmann::json package_json(const Package& p) {
+  return {{"ecosystem", p.ecosystem}, {"name", p.name}, {"version", p.version}, {"arch", p.arch}, {"purl", p.purl()}};
+}
+
+// Each file's owners ([] for none); directories are shared and name none (no "packages").
+nlohmann::json owners_json(const PackageIndex& index, const FileNode& n) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& o : index.owners(n.stat.id)) {
+    nlohmann::json p = package_json(index.packages()[o.package]);
+    if (!o.via.empty()) p["via"] = o.via;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// The packages the closure keeps files of, most bytes first, and the files no package owns.
+void add_packages(nlohmann::json& manifest, const PackageIndex& index, const Graph& g) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& k : kept_by_package(index, g)) {
+    if (k.package == PackageKept::npos) {
+      manifest["summary"]["unowned"] = {{"files", k.files}, {"bytes", k.bytes}};
+      continue;
+    }
+    const Package& p = index.packages()[k.package];
+    nlohmann::json j = package_json(p);
+    j["database"] = p.database;
+    j["kept_files"] = k.files;
+    j["kept_bytes"] = k.bytes;
+    j["listed_files"] = k.listed_files;
+    j["partial"] = k.files < k.listed_files;
+    list.push_back(std::move(j));
+  }
+  manifest["packages"] = std::move(list);
+}
+
 }  // namespace
 
-nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options) {
+nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const Options& options, const PackageIndex* packages) {
   const Graph& g = analysis.graph;
   nlohmann::json files = nlohmann::json::array();
   std::uint64_t bytes = 0, count = 0;
@@ -73,6 +108,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       reasons.push_back(reason_json(r));
       (r.kind == ReasonKind::Trace || r.kind == ReasonKind::Exec ? traced : found_static) = true;
     }
+    if (packages && n.stat.type != FileType::Directory) f["packages"] = owners_json(*packages, n);
     if (!options.traces.empty()) f["evidence"] = traced && found_static ? "both" : traced ? "traced" : "static";
     f["reasons"] = std::move(reasons);
     files.push_back(std::move(f));
@@ -84,7 +120,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   nlohmann::json analyzers = nlohmann::json::array();
   for (const auto& a : options.analyzers.empty() ? known_analyzers() : std::vector<std::string>(options.analyzers.begin(), options.analyzers.end()))
     analyzers.push_back(a);
-  return {
+  nlohmann::json manifest = {
       {"schema", "raison-manifest/1"},
       {"root", root.describe()},
       {"source", root.source()},
@@ -97,12 +133,19 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
       {"diagnostics", std::move(diags)},
       {"trace_report", {{"only_traced", analysis.only_traced}, {"never_traced", analysis.never_traced}}},
   };
+  if (packages) add_packages(manifest, *packages, g);
+  return manifest;
 }
 
-void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options) {
+void write_manifest(const std::string& path, const Root& root, const Analysis& analysis, const Options& options,
+                    const PackageIndex* packages) {
+  write_manifest(path, make_manifest(root, analysis, options, packages));
+}
+
+void write_manifest(const std::string& path, const nlohmann::json& manifest) {
   std::string text;
   try {
-    text = make_manifest(root, analysis, options).dump(1) + "\n";
+    text = manifest.dump(1) + "\n";
   } catch (const nlohmann::json::type_error& e) {  // a name or link target of the root that is not UTF-8
     throw Error(path + ": the manifest cannot be written as JSON: " + e.what());
   }

@@ -7,12 +7,13 @@
 namespace raison {
 
 namespace {
-constexpr std::array<std::pair<ReasonKind, std::string_view>, 14> kNames{{
+constexpr std::array<std::pair<ReasonKind, std::string_view>, 15> kNames{{
     {ReasonKind::Seed, "seed"},       {ReasonKind::Interp, "interp"},   {ReasonKind::Needed, "needed"},
     {ReasonKind::Symlink, "symlink"}, {ReasonKind::Parent, "parent"},   {ReasonKind::Hardlink, "hardlink"},
     {ReasonKind::Dlopen, "dlopen"},   {ReasonKind::Shebang, "shebang"}, {ReasonKind::Import, "import"},
     {ReasonKind::Data, "data"},       {ReasonKind::Loader, "loader"},   {ReasonKind::Trace, "trace"},
     {ReasonKind::Exec, "exec"},       {ReasonKind::Keep, "keep"},
+    {ReasonKind::Package, "package"},
 }};
 }  // namespace
 
