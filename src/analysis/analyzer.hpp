@@ -33,11 +33,11 @@ struct LibraryVia {
     MuslDefaultPath,   // musl's built-in /lib:/usr/local/lib:/usr/lib
   };
   Rule rule = Rule::Path;
-  std::string object;   // Rpath, Runpath: the object whose list it is (as it was opened)
-  std::string written;  // the list element as written ("$ORIGIN/../lib"), or the DT_NEEDED path
-  std::string dir;      // the element expanded ("/opt/app/lib"); the cache's answer for LdCache
-  std::string subdir;   // "glibc-hwcaps/x86-64-v3" or a legacy one ("tls/x86_64"); empty: the directory
-  std::string file;     // MuslPathFile: the path file
+  std::string object{};   // Rpath, Runpath: the object whose list it is (as it was opened)
+  std::string written{};  // the list element as written ("$ORIGIN/../lib"), or the DT_NEEDED path
+  std::string dir{};      // the element expanded ("/opt/app/lib"); the cache's answer for LdCache
+  std::string subdir{};   // "glibc-hwcaps/x86-64-v3" or a legacy one ("tls/x86_64"); empty: the directory
+  std::string file{};     // MuslPathFile: the path file
 };
 // "RUNPATH of /usr/bin/x $ORIGIN/../lib (/opt/app/lib) in glibc-hwcaps/x86-64-v3", "ld.so.cache
 // (/lib/x86_64-linux-gnu/libz.so.1)": the words reasons and messages use.

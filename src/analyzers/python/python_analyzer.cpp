@@ -48,7 +48,7 @@ struct Module {
   std::string name;  // __name__: "__main__" for a script, "" for the interpreter's own imports
   bool is_package = false;
   const Layout* layout = nullptr;
-  std::vector<std::string> script_dirs;  // sys.path[0] of a script, inherited by what it imports
+  std::vector<std::string> script_dirs{};  // sys.path[0] of a script, inherited by what it imports
   bool from_seed = false;                // a seed script: its missing top-level imports are problems
   // Follow imports inside functions. A program's own code and what it imports: yes, they run when
   // the function is called. The interpreter's bare startup set (`python3 -c pass`): no.
@@ -58,7 +58,7 @@ struct Module {
 // One import to make, and why.
 struct Request {
   std::string from;  // the file that imports
-  std::string why;   // the evidence, as words
+  std::string why{};  // the evidence, as words
   Import::Context context = Import::Context::TopLevel;
   bool mandatory = false;  // not found is a problem (an import statement of a seed, --python-import)
   bool named_by_user = false;  // --python-import: the user asks for it (a test package's data included)
