@@ -30,6 +30,7 @@ struct ClosureArgs {
   std::string out;           // -o
   std::string manifest;      // --manifest
   bool force = false;
+  bool preserve_privileges = false;  // directory output: keep setuid/setgid and capabilities
   bool quiet = false;
   bool verbose = false;  // print notes too
 };

@@ -64,6 +64,8 @@ void add_output_options(CLI::App& cmd, ClosureArgs& a) {
   cmd.add_option("--tmpdir", a.temp_dir, "Where images are unpacked (default: $TMPDIR, else /tmp)");
   cmd.add_option("--manifest", a.manifest, "Write the manifest here (default with -o: OUT.manifest.json)");
   cmd.add_flag("-f,--force", a.force, "Replace an existing non-empty output");
+  cmd.add_flag("--preserve-privileges", a.preserve_privileges,
+               "Keep setuid/setgid bits and file capabilities in a directory output (tar and image outputs always keep them)");
   cmd.add_flag("-q,--quiet", a.quiet, "No summary line");
   cmd.add_flag("-v,--verbose", a.verbose, "Print notes too (optional loads not found, entries not extracted)");
 }

@@ -10,6 +10,7 @@
 #include "raison/closure.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "util/printable.hpp"
 
 namespace raison::cli {
 
@@ -44,7 +45,7 @@ int run_why(const WhyArgs& args) {
   // find the entry itself.
   const Resolved r = root->resolve(args.path, false);
   if (!r.exists) {
-    fmt::print("{} does not exist in {}\n", args.path, root->describe());
+    fmt::print("{} does not exist in {}\n", printable(args.path), printable(root->describe()));
     return kNotInClosure;
   }
   std::string report;
@@ -58,7 +59,7 @@ int run_why(const WhyArgs& args) {
   if (!kept) {
     report += fmt::format("It is a {} of {} in {}, dropped by a closure of {} seed{}.\n",
                           r.stat.type == FileType::Directory ? "directory" : "file", human_bytes(r.stat.size),
-                          root->describe(), options.seeds.size(), options.seeds.size() == 1 ? "" : "s");
+                          printable(root->describe()), options.seeds.size(), options.seeds.size() == 1 ? "" : "s");
   }
   print_stdout(report);
   return kept ? kOk : kNotInClosure;
