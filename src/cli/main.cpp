@@ -81,13 +81,13 @@ int main(int argc, char** argv) {
     if (trace->parsed()) return run_trace(t);
     return run_verify(vf);
   } catch (const CLI::Error& e) {
-    fmt::print(stderr, "raison: {}\n", printable(e.what()));
+    fmt::print(stderr, "raison: {}\n", raison::printable(e.what()));
     return kUsage;
   } catch (const raison::Error& e) {
-    fmt::print(stderr, "raison: {}\n", printable(e.what()));  // one line, whatever an image put in it
+    fmt::print(stderr, "raison: {}\n", raison::printable(e.what()));  // one line, whatever an image put in it
     return kInputError;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "raison: internal error: {} (please report it)\n", printable(e.what()));
+    fmt::print(stderr, "raison: internal error: {} (please report it)\n", raison::printable(e.what()));
     return kInternal;
   } catch (...) {
     fmt::print(stderr, "raison: internal error: an exception that is not a std::exception (please report it)\n");

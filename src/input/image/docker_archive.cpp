@@ -61,7 +61,7 @@ std::string link_target(const std::string& member, const std::string& target) {
   std::string path = target.starts_with("/") ? target : member.substr(0, member.rfind('/') + 1) + target;
   for (std::string& c : path_components(path)) {
     if (c == "..") {
-      if (parts.empty()) throw Error("member " + member + " links outside the archive");
+      if (parts.empty()) throw Error("member " + printable(member) + " links outside the archive");
       parts.pop_back();
     } else if (c != ".") {
       parts.push_back(std::move(c));
@@ -106,8 +106,12 @@ class OuterTar {
       if (const char* h = archive_entry_hardlink(e)) {
         entry.link = normal(h);
       } else if (archive_entry_filetype(e) == AE_IFLNK) {
-        entry.link = link_target(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
         entry.symlink = true;
+        try {  // an error only if a member is looked up through it
+          entry.link = link_target(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+        } catch (const Error& err) {
+          entry.bad = err.what();
+        }
       } else {
         entry.regular = archive_entry_filetype(e) == AE_IFREG;
         entry.size = static_cast<std::uint64_t>(archive_entry_size(e));
@@ -130,6 +134,7 @@ class OuterTar {
       auto it = index_.find(want);
       if (it == index_.end()) throw Error("the archive has no member " + printable(want));
       const Entry& e = it->second;
+      if (!e.bad.empty()) throw Error(e.bad);
       if (e.link.empty() && !e.symlink) {
         if (!e.regular) throw Error("member " + printable(want) + " is not a file");
         return {want, e.ordinal, e.size};
@@ -147,6 +152,7 @@ class OuterTar {
   struct Entry {
     std::string link;  // hardlink or symlink target, as a member name
     bool symlink = false;
+    std::string bad;  // why a symlink cannot be followed (it leaves the archive)
     bool regular = false;
     std::uint64_t size = 0;
     std::uint64_t ordinal = 0;

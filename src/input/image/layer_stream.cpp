@@ -83,9 +83,10 @@ la_ssize_t read_unpacked(archive*, void* p, const void** out) {
 }
 
 // The caps on entries, before the sink sees one: their xattrs, and the sizes they declare (a sparse
-// file's holes cost nothing to stream but count whole here). Declared sizes are held against the same
+// file's holes cost nothing to stream but count whole here). A sparse file's is held against the same
 // ratio as the stream, over the stored bytes of the layers so far (`stored`), so that a few hundred
-// bytes cannot declare gigabytes of holes; and against the total cap.
+// bytes cannot declare gigabytes of holes (other files stream every byte they declare, which the
+// stream's ratio sees); every file's against the total cap.
 void count_entry(const LayerEntry& entry, const ImageOpenOptions& opt, std::uint64_t stored, LayerBudget& budget) {
   if (entry.meta.xattrs) {
     for (const auto& [name, value] : *entry.meta.xattrs) budget.xattr_bytes += name.size() + value.size();
@@ -96,10 +97,12 @@ void count_entry(const LayerEntry& entry, const ImageOpenOptions& opt, std::uint
   budget.declared += entry.size;
   if (budget.declared > opt.max_unpacked_bytes)
     throw Error("image unpacks to more than " + std::to_string(opt.max_unpacked_bytes) + " bytes");
-  if (budget.declared > opt.ratio_floor && static_cast<double>(budget.declared) > opt.max_ratio * static_cast<double>(stored))
-    throw Error("declares " + std::to_string(entry.size) + " bytes, the image's files " + std::to_string(budget.declared) +
-                " bytes, more than " + std::to_string(static_cast<long long>(opt.max_ratio)) + " times the " +
-                std::to_string(stored) + " bytes stored (a sparse-file bomb?)");
+  if (entry.sparse && budget.declared > opt.ratio_floor &&
+      static_cast<double>(budget.declared) > opt.max_ratio * static_cast<double>(stored))
+    throw Error("sparse file of " + std::to_string(entry.size) + " bytes: the image's files declare " +
+                std::to_string(budget.declared) + " bytes, more than " +
+                std::to_string(static_cast<long long>(opt.max_ratio)) + " times the " + std::to_string(stored) +
+                " bytes stored (a sparse-file bomb?)");
 }
 
 }  // namespace
