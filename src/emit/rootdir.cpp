@@ -116,12 +116,12 @@ class DirWriter {
           Fd in{root_.open_read(k.path)};
           copy_contents(in.get(), out.get(), k.path);
         }
+        if (as_root_ && ::fchown(out.get(), n.stat.uid, n.stat.gid) != 0) throw_errno("chown " + k.path);
+        // After chown: chown clears set-user-ID bits, and file capabilities.
+        if (::fchmod(out.get(), perm) != 0) throw_errno("chmod " + k.path);
         if (auto cap = privileges_ ? root_.xattr(k.path, "security.capability") : std::nullopt)
           if (::fsetxattr(out.get(), "security.capability", cap->data(), cap->size(), 0) != 0)
             throw_errno("setting security.capability on " + k.path);
-        if (as_root_ && ::fchown(out.get(), n.stat.uid, n.stat.gid) != 0) throw_errno("chown " + k.path);
-        // After chown: chown clears set-user-ID bits.
-        if (::fchmod(out.get(), perm) != 0) throw_errno("chmod " + k.path);
         close_output(out, k.path);
         times(r, n, k.path);
         break;

@@ -18,7 +18,7 @@ chown 0:0 "$R/usr/bin/evil"; chmod 4755 "$R/usr/bin/evil"
 chmod 2755 "$R/usr/bin/capped"; setcap cap_net_raw+ep "$R/usr/bin/capped"
 chmod 0777 "$R"  # the image's "./"
 tar -C "$R" --numeric-owner --xattrs --xattrs-include='security.capability' -cf "$T/img.tar" .
-tar -tvf "$T/img.tar" ./ | grep -q '^drwxrwxrwx' || fail "the image's ./ is not 0777"
+[ "$(tar -tvf "$T/img.tar" | awk '$NF == "./" { print $1 }')" = drwxrwxrwx ] || fail "the image's ./ is not 0777"
 
 # Without --preserve-privileges: no setuid, no setgid, no capability; the top directory is the user's.
 for src in "$T/img.tar" "$R"; do
@@ -45,7 +45,7 @@ rz closure "$T/img.tar" --seed /usr/bin/evil --seed /usr/bin/capped -o "$T/o" --
 expect_rc 0 "closure --preserve-privileges"
 assert_eq 4755 "$(stat -c %a "$T/o/usr/bin/evil")" "evil's mode with --preserve-privileges"
 assert_eq 2755 "$(stat -c %a "$T/o/usr/bin/capped")" "capped's mode with --preserve-privileges"
-getcap "$T/o/usr/bin/capped" | grep -q cap_net_raw || fail "capped lost its capability with --preserve-privileges"
+[[ "$(getcap "$T/o/usr/bin/capped")" == *cap_net_raw* ]] || fail "capped lost its capability with --preserve-privileges"
 assert_eq euid=0 "$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/o/usr/bin/evil")" "evil with --preserve-privileges"
 assert_eq 755 "$(stat -c %a "$T/o")" "the top directory with --preserve-privileges is still the user's"
 
