@@ -86,10 +86,10 @@ bool hex64_prefix(std::string_view s) {
 // header reads, which ImageOpenOptions::max_layer_member_steps bounds.
 class OuterTar {
  public:
-  OuterTar(const std::string& file, const ImageOpenOptions& opt) : label_(file) {
+  OuterTar(const std::string& file, const ImageOpenOptions& opt) {
     ArchivePtr a = open_outer(file);
     archive_entry* e;
-    int r = archive_read_next_header(a.get(), &e);
+    int r = archive_read_next_header(a.get(), &e);  // the filters are known once data was read
     bool compressed = archive_filter_count(a.get()) > 1;
     a.reset();
     if (compressed) {
@@ -98,7 +98,6 @@ class OuterTar {
     } else {
       path_ = file;
     }
-    (void)r;
     a = open_outer(path_);
     while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
       Entry entry;
@@ -194,8 +193,7 @@ class OuterTar {
     }
   }
 
-  std::string label_;
-  Fd plain_;
+  Fd plain_;  // the decompressed copy, unlinked (O_TMPFILE); read through /proc/self/fd
   std::string path_;
   std::map<std::string, Entry> index_;
   std::uint64_t members_ = 0;
