@@ -153,7 +153,7 @@ rm -rf "$W/out" "$W/out.manifest.json"; check_clean "sparse"
 if [ "$(id -u)" = 0 ]; then
   mkdir -p "$T/small"
   mount -t tmpfs -o size=8m raison-test "$T/small" || fail "cannot mount a tmpfs"
-  trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+  trap 'umount "$T/small" 2>/dev/null || true; rm -rf "$T"' EXIT
   TMPDIR=$T/small rz closure "$W/sparse-ok.tar.gz" --seed /x -o "$W/out"
   refused "30 MiB declared, 8 MiB free" "sparse-ok.tar.gz: layer 1: entry sparse: the image's files declare [0-9]+ bytes, more than the [0-9]+ bytes free in $T/small"
   [ -z "$(ls -A "$T/small")" ] || fail "left in the small TMPDIR: $(ls -A "$T/small")"
@@ -164,6 +164,7 @@ if [ "$(id -u)" = 0 ]; then
   [ -z "$(ls -A "$T/small")" ] || fail "left on the small output disk: $(ls -A "$T/small")"
   check_clean "small disks"
   umount "$T/small"
+  trap 'rm -rf "$T"' EXIT
 fi
 
 # 6. Deep JSON.
