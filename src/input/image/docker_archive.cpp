@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -161,6 +163,12 @@ class OuterTar {
   void decompress(const std::string& file, const ImageOpenOptions& opt) {
     std::string dir = opt.temp_dir.empty() ? temp_dir() : opt.temp_dir;
     plain_.reset(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+    if (!plain_.valid() && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+      // A filesystem without O_TMPFILE: a private name, unlinked at once.
+      std::string name = dir + "/raison-archive-XXXXXX";
+      plain_.reset(::mkostemp(name.data(), O_CLOEXEC));
+      if (plain_.valid()) ::unlink(name.c_str());
+    }
     if (!plain_.valid()) throw_errno("decompressing the archive into " + dir);
     struct stat st;
     if (::stat(file.c_str(), &st) != 0) throw_errno(file);
