@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "raison/reason.hpp"
@@ -71,6 +72,9 @@ class Graph {
   Impl g_;
   std::map<FileId, Vertex> by_id_;
   std::map<std::string, Vertex> by_path_;
+  // Hashes of (from, to, reason) of every edge: a new reason is compared with a file's others only
+  // when its hash was seen, so recording reasons stays linear (a scan per reason was quadratic).
+  std::unordered_set<std::size_t> edge_hashes_;
 };
 
 }  // namespace raison
