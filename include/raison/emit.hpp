@@ -17,10 +17,17 @@ namespace raison {
 
 struct EmitOptions {
   bool replace = false;  // replace an existing non-empty output
+  // Keep setuid/setgid bits and security.capability in a directory output. Off: a directory output is
+  // files on this machine, where an image's setuid-root program would work as one; tar and image
+  // outputs always keep them (they are the image's, to run in a container).
+  bool preserve_privileges = false;
 };
 
-// Writes the closure of `analysis` as a directory tree at `outdir` with the source's modes, numeric
-// owners (when running as root), mtimes, symlinks, hardlinks and security.capability xattrs.
+// Writes the closure of `analysis` as a directory tree at `outdir` with the source's modes (less
+// setuid/setgid unless options.preserve_privileges), numeric owners (when running as root), mtimes,
+// symlinks, hardlinks, and security.capability xattrs only with options.preserve_privileges. The top
+// directory is the user's: mode from the umask, owner the user, whatever the image's "/" says.
+// Sparse files stay sparse (holes are not written).
 // Throws Error if outdir exists and is not empty (unless options.replace) or on any write failure.
 void write_root_dir(const Root& root, const Analysis& analysis, const std::string& outdir, const EmitOptions& options);
 

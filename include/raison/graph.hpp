@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "raison/reason.hpp"
@@ -40,7 +41,11 @@ class Graph {
   // (dev, ino) is recorded as another name of the same vertex. Returns {vertex, added}.
   std::pair<Vertex, bool> add_file(const std::string& path, const Stat& stat);
 
+  // Bounds on the graph: reasons from one file (the seeds' source is no file), reasons in all.
+  static constexpr std::size_t kMaxReasonsPerFile = 65536;
+  static constexpr std::size_t kMaxReasons = 16'000'000;
   // Adds FROM -> TO with reason R unless the same reason is already on that edge. Returns true if added.
+  // Throws Error past kMaxReasonsPerFile reasons from FROM or kMaxReasons in the graph.
   bool add_edge(Vertex from, Vertex to, Reason reason);
 
   std::optional<Vertex> find(const std::string& path) const;
@@ -67,6 +72,9 @@ class Graph {
   Impl g_;
   std::map<FileId, Vertex> by_id_;
   std::map<std::string, Vertex> by_path_;
+  // Hashes of (from, to, reason) of every edge: a new reason is compared with a file's others only
+  // when its hash was seen, so recording reasons stays linear (a scan per reason was quadratic).
+  std::unordered_set<std::size_t> edge_hashes_;
 };
 
 }  // namespace raison

@@ -66,7 +66,7 @@ int run_closure(const ClosureArgs& args) {
   if (out && out->is_image())
     write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force);
   else if (out)
-    write_root_dir(*root, analysis, out->path, {.replace = args.force});
+    write_root_dir(*root, analysis, out->path, {.replace = args.force, .preserve_privileges = args.preserve_privileges});
   if (!manifest.empty() || !sboms.empty()) {
     const nlohmann::json m = make_manifest(*root, analysis, options, &packages);
     if (!manifest.empty()) write_manifest(manifest, m);

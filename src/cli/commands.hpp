@@ -32,6 +32,7 @@ struct ClosureArgs {
   std::vector<std::string> sboms;  // --sbom FORMAT:FILE (spdx or cyclonedx)
   bool package_db = true;    // --package-db trim (default) or drop: the trimmed package database in outputs
   bool force = false;
+  bool preserve_privileges = false;  // directory output: keep setuid/setgid and capabilities
   bool quiet = false;
   bool verbose = false;  // print notes too
 };

@@ -9,6 +9,7 @@
 #include "cli/sandbox.hpp"
 #include "raison/diff.hpp"
 #include "raison/error.hpp"
+#include "util/printable.hpp"
 
 using namespace raison::cli;
 
@@ -119,13 +120,13 @@ int main(int argc, char** argv) {
     if (report->parsed()) return run_report(rp);
     return run_verify(vf);
   } catch (const CLI::Error& e) {
-    fmt::print(stderr, "raison: {}\n", e.what());
+    fmt::print(stderr, "raison: {}\n", raison::printable(e.what()));
     return kUsage;
   } catch (const raison::Error& e) {
-    fmt::print(stderr, "raison: {}\n", e.what());
+    fmt::print(stderr, "raison: {}\n", raison::printable(e.what()));  // one line, whatever an image put in it
     return kInputError;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "raison: internal error: {} (please report it)\n", e.what());
+    fmt::print(stderr, "raison: internal error: {} (please report it)\n", raison::printable(e.what()));
     return kInternal;
   } catch (...) {
     fmt::print(stderr, "raison: internal error: an exception that is not a std::exception (please report it)\n");

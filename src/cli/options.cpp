@@ -71,6 +71,8 @@ void add_output_options(CLI::App& cmd, ClosureArgs& a) {
                  "trim (default): the output keeps the root's dpkg/apk database cut to the kept files; drop: none")
       ->transform(CLI::CheckedTransformer(std::map<std::string, bool>{{"trim", true}, {"drop", false}}));
   cmd.add_flag("-f,--force", a.force, "Replace an existing non-empty output");
+  cmd.add_flag("--preserve-privileges", a.preserve_privileges,
+               "Keep setuid/setgid bits and file capabilities in a directory output (tar and image outputs always keep them)");
   cmd.add_flag("-q,--quiet", a.quiet, "No summary line");
   cmd.add_flag("-v,--verbose", a.verbose, "Print notes too (optional loads not found, entries not extracted)");
 }

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "input/image.hpp"
+#include "util/printable.hpp"
 
 namespace raison::cli {
 
@@ -19,8 +20,8 @@ std::string human_bytes(std::uint64_t b) {
 void print_diagnostics(const Analysis& a, bool verbose) {
   for (const auto& d : a.diagnostics) {
     if (d.severity == Diagnostic::Severity::Note && !verbose) continue;
-    fmt::print(stderr, "raison: {}: {}{}{}\n", to_string(d.severity), d.file.empty() ? "" : d.file + ": ", d.message,
-               d.analyzer.empty() ? "" : " [" + d.analyzer + "]");
+    fmt::print(stderr, "raison: {}: {}\n", to_string(d.severity),
+               printable((d.file.empty() ? "" : d.file + ": ") + d.message + (d.analyzer.empty() ? "" : " [" + d.analyzer + "]")));
   }
 }
 
@@ -28,7 +29,7 @@ void print_image_notes(const Root& root, bool verbose) {
   const ImageRoot* image = as_image(root);
   if (!image || image->diagnostics().empty()) return;
   if (verbose)
-    for (const auto& d : image->diagnostics()) fmt::print(stderr, "raison: note: {}\n", d);
+    for (const auto& d : image->diagnostics()) fmt::print(stderr, "raison: note: {}\n", printable(d));
   else
     fmt::print(stderr, "raison: note: {} entries of the image not extracted (device nodes, fifos...: --verbose lists them)\n",
                image->diagnostics().size());
@@ -48,7 +49,7 @@ void print_trace_summary(const Analysis& analysis) {
   auto some = [](const std::vector<std::string>& v) {
     std::string out;
     for (std::size_t i = 0; i < v.size() && i < 5; ++i) out += (i ? ", " : ": ") + v[i];
-    return v.size() > 5 ? out + ", ..." : out;
+    return printable(v.size() > 5 ? out + ", ..." : out);
   };
   fmt::print(stderr, "raison: {} kept files only the trace explains{}\n", analysis.only_traced.size(), some(analysis.only_traced));
   fmt::print(stderr, "raison: {} statically required files the trace never touched{}\n", analysis.never_traced.size(),
@@ -65,7 +66,7 @@ void print_footprint(const Footprint& f) {
   if (f.dropped.empty()) return;
   fmt::print(stderr, "raison: largest dropped:");
   for (std::size_t i = 0; i < f.dropped.size() && i < 5; ++i)
-    fmt::print(stderr, "{} {} ({})", i ? "," : "", f.dropped[i].dir, human_bytes(f.dropped[i].bytes));
+    fmt::print(stderr, "{} {} ({})", i ? "," : "", printable(f.dropped[i].dir), human_bytes(f.dropped[i].bytes));
   fmt::print(stderr, "\n");
 }
 
@@ -94,14 +95,14 @@ void print_packages(const PackageIndex& index, const Graph& graph, std::size_t t
 void print_kept_paths(const Graph& graph) {
   std::string text;
   for (const auto& k : kept_paths(graph))
-    if (graph.node(k.vertex).stat.type != FileType::Directory) text += k.path + "\n";
+    if (graph.node(k.vertex).stat.type != FileType::Directory) text += printable(k.path) + "\n";
   print_stdout(text);
 }
 
 void print_loaded_objects(const Analysis& analysis) {
   std::string text;
   for (const auto& [entry, objects] : analysis.loaded_by_entry)
-    for (const auto& o : objects) text += entry + "\t" + o + "\n";
+    for (const auto& o : objects) text += printable(entry) + "\t" + printable(o) + "\n";
   print_stdout(text);
 }
 

@@ -20,6 +20,7 @@
 #include "raison/analysis.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "util/printable.hpp"
 #include "util/temp_dir.hpp"
 
 namespace raison::cli {
@@ -141,7 +142,7 @@ int run_verify(const VerifyArgs& args) {
   const Analysis again = analyze(*out_root, options);
   const std::vector<Diagnostic> unresolved = unresolved_in_output(before, again);
   for (const auto& d : unresolved)
-    fmt::print(stderr, "raison: verify: does not resolve in {}: {}: {}\n", args.out, d.file, d.message);
+    fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: does not resolve in {}: {}: {}", args.out, d.file, d.message)));
   if (args.cmd.empty()) return unresolved.empty() ? kOk : kIncomplete;
 
   // 2. At run time: the command in OUT under strace, its log in a private temporary file, what it
@@ -158,27 +159,27 @@ int run_verify(const VerifyArgs& args) {
   };
   for (const auto& m : missing_at_run_time(trace, *out_root, *orig_root)) {
     missing_files += !m.directory;
-    fmt::print(stderr, "raison: verify: {}: {} {} failed{}, and {} has it{}{}\n", m.directory ? "note" : "missing",
+    fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: {}: {} {} failed{}, and {} has it{}{}", m.directory ? "note" : "missing",
                m.use->syscall, m.use->path, m.use->pid ? fmt::format(" (pid {})", m.use->pid) : "", original,
-               m.directory ? " (a directory)" : "", m.directory ? "" : "; fix: " + fix("--keep " + m.use->path));
+               m.directory ? " (a directory)" : "", m.directory ? "" : "; fix: " + fix("--keep " + m.use->path))));
   }
   for (const auto& [dir, use] : missing_directories(trace, *out_root, *orig_root)) {
     ++missing_dirs;
-    fmt::print(stderr, "raison: verify: missing: the directory {}: {} {} failed in it{}, and {} has it; fix: {}\n", dir,
-               use->syscall, use->path, use->pid ? fmt::format(" (pid {})", use->pid) : "", original, fix("--keep " + dir));
+    fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: missing: the directory {}: {} {} failed in it{}, and {} has it; fix: {}", dir,
+               use->syscall, use->path, use->pid ? fmt::format(" (pid {})", use->pid) : "", original, fix("--keep " + dir))));
   }
   for (const auto& [module, line] : failed_imports(output)) {
     ++missing_modules;
-    fmt::print(stderr, "raison: verify: missing: the Python module {} ({}); fix: {}\n", module, line,
-               fix("--python-import " + module));
+    fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: missing: the Python module {} ({}); fix: {}", module, line,
+               fix("--python-import " + module))));
   }
-  fmt::print(stderr, "raison: verify: {} exited with {}; {} missing file{}{}{}\n", args.cmd[0], status, missing_files,
+  fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: {} exited with {}; {} missing file{}{}{}", args.cmd[0], status, missing_files,
              missing_files == 1 ? "" : "s", missing_dirs ? fmt::format(", {} missing director{}", missing_dirs, missing_dirs == 1 ? "y" : "ies") : "",
-             missing_modules ? fmt::format(", {} missing Python module{}", missing_modules, missing_modules == 1 ? "" : "s") : "");
+             missing_modules ? fmt::format(", {} missing Python module{}", missing_modules, missing_modules == 1 ? "" : "s") : "")));
   if (!fixes.empty()) {
     std::string flags;
     for (const auto& f : fixes) flags += " " + f;
-    fmt::print(stderr, "raison: verify: to fix, add to the command that made {}:{}\n", args.out, flags);
+    fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: to fix, add to the command that made {}:{}", args.out, flags)));
   }
   const bool missing = missing_files || missing_dirs || missing_modules;
   return !unresolved.empty() || missing || status != 0 ? kIncomplete : kOk;

@@ -15,6 +15,7 @@
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
 #include "raison/packages.hpp"
+#include "util/printable.hpp"
 
 namespace raison::cli {
 
@@ -46,8 +47,8 @@ std::string package_lines(const PackageIndex& index, const Stat& st) {
   std::string out;
   for (const auto& o : owners) {
     const Package& p = index.packages()[o.package];
-    out += fmt::format("Package: {} {} ({}{}{}){}\n", p.name, p.version, p.ecosystem, p.arch.empty() ? "" : ", ", p.arch,
-                       o.via.empty() ? "" : " through its " + o.via);
+    out += fmt::format("Package: {} {} ({}{}{}){}\n", printable(p.name), printable(p.version), p.ecosystem,
+                       p.arch.empty() ? "" : ", ", printable(p.arch), o.via.empty() ? "" : " through its " + printable(o.via));
   }
   return out;
 }
@@ -76,7 +77,8 @@ std::string needed_by(const Root& root, const Options& options, const Resolved& 
     const auto fv = closure.find(from);
     const bool is_kept = fv && !closure.why(*fv).empty();
     for (const auto& r : reasons)
-      out += fmt::format("  {}{}\n      [{}, {}] {}\n", from, is_kept ? " (kept)" : "", to_string(r.kind), r.analyzer, r.detail);
+      out += fmt::format("  {}{}\n      [{}, {}] {}\n", printable(from), is_kept ? " (kept)" : "", to_string(r.kind), r.analyzer,
+                         printable(r.detail));
   }
   return out;
 }
@@ -108,7 +110,7 @@ int run_why(const WhyArgs& args) {
   // find the entry itself.
   const Resolved r = root->resolve(args.path, false);
   if (!r.exists) {
-    fmt::print("{} does not exist in {}\n", args.path, root->describe());
+    fmt::print("{} does not exist in {}\n", printable(args.path), printable(root->describe()));
     return kNotInClosure;
   }
   std::string report;
@@ -122,7 +124,7 @@ int run_why(const WhyArgs& args) {
   if (!kept) {
     report += fmt::format("It is a {} of {} in {}, dropped by a closure of {} seed{}.\n",
                           r.stat.type == FileType::Directory ? "directory" : "file", human_bytes(r.stat.size),
-                          root->describe(), options.seeds.size(), options.seeds.size() == 1 ? "" : "s");
+                          printable(root->describe()), options.seeds.size(), options.seeds.size() == 1 ? "" : "s");
   }
   report += package_lines(packages, r.stat);
   if (!kept && r.stat.type != FileType::Directory) report += needed_by(*root, options, r, analysis.graph);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -23,7 +24,46 @@ namespace {
 
 std::string rel(const std::string& canonical) { return canonical == "/" ? "." : canonical.substr(1); }
 
+void copy_stream(int from, int to, const std::string& path);
+
+// `len` bytes at `off` of `from` to the same offset of `to`.
+void copy_range(int from, int to, off_t off, off_t len, const std::string& path) {
+  char buf[1 << 16];
+  while (len > 0) {
+    ssize_t n = ::pread(from, buf, std::min<off_t>(len, sizeof buf), off);
+    if (n < 0) throw_errno("reading " + path);
+    if (n == 0) return;
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::pwrite(to, buf + done, size_t(n - done), off + done);
+      if (w < 0) throw_errno("writing " + path);
+      done += w;
+    }
+    off += n;
+    len -= n;
+  }
+}
+
+// Copies a file's data ranges only: a hole of a sparse file stays a hole (SEEK_DATA/SEEK_HOLE), so an
+// image's 4 GiB of holes takes no disk here either. Files without holes are copied whole (copy_file_range).
 void copy_contents(int from, int to, const std::string& path) {
+  struct stat st;
+  if (::fstat(from, &st) != 0) throw_errno("reading " + path);
+  off_t end = st.st_size, data = 0;
+  if (st.st_blocks * 512 < st.st_size && (data = ::lseek(from, 0, SEEK_DATA)) >= 0) {
+    while (data < end) {
+      off_t hole = ::lseek(from, data, SEEK_HOLE);
+      if (hole < 0) throw_errno("reading " + path);
+      copy_range(from, to, data, hole - data, path);
+      data = ::lseek(from, hole, SEEK_DATA);
+      if (data < 0) break;  // ENXIO: no data after the last hole
+    }
+    if (::ftruncate(to, end) != 0) throw_errno("writing " + path);
+    return;
+  }
+  copy_stream(from, to, path);
+}
+
+void copy_stream(int from, int to, const std::string& path) {
   for (;;) {
     ssize_t n = ::copy_file_range(from, nullptr, to, nullptr, 1 << 30, 0);
     if (n == 0) return;
@@ -47,8 +87,8 @@ void copy_contents(int from, int to, const std::string& path) {
 
 class DirWriter {
  public:
-  DirWriter(const Root& root, const std::map<std::string, std::string>& generated, int dirfd)
-      : root_(root), generated_(generated), dirfd_(dirfd), as_root_(::geteuid() == 0) {}
+  DirWriter(const Root& root, const std::map<std::string, std::string>& generated, int dirfd, bool privileges)
+      : root_(root), generated_(generated), dirfd_(dirfd), as_root_(::geteuid() == 0), privileges_(privileges) {}
 
   void write(const KeptPath& k, const FileNode& n) {
     const std::string r = rel(k.path);
@@ -56,7 +96,7 @@ class DirWriter {
       if (::linkat(dirfd_, rel(n.path).c_str(), dirfd_, r.c_str(), 0) != 0) throw_errno("linking " + k.path);
       return;
     }
-    const mode_t perm = n.stat.mode & 07777;
+    const mode_t perm = n.stat.mode & (privileges_ ? 07777 : 01777);  // setuid/setgid only when asked
     switch (n.stat.type) {
       case FileType::Directory:
         if (k.path != "/" && ::mkdirat(dirfd_, r.c_str(), 0700) != 0) throw_errno("creating " + k.path);
@@ -76,12 +116,12 @@ class DirWriter {
           Fd in{root_.open_read(k.path)};
           copy_contents(in.get(), out.get(), k.path);
         }
-        if (auto cap = root_.xattr(k.path, "security.capability"))
+        if (as_root_ && ::fchown(out.get(), n.stat.uid, n.stat.gid) != 0) throw_errno("chown " + k.path);
+        // After chown: chown clears set-user-ID bits, and file capabilities.
+        if (::fchmod(out.get(), perm) != 0) throw_errno("chmod " + k.path);
+        if (auto cap = privileges_ ? root_.xattr(k.path, "security.capability") : std::nullopt)
           if (::fsetxattr(out.get(), "security.capability", cap->data(), cap->size(), 0) != 0)
             throw_errno("setting security.capability on " + k.path);
-        if (as_root_ && ::fchown(out.get(), n.stat.uid, n.stat.gid) != 0) throw_errno("chown " + k.path);
-        // After chown: chown clears set-user-ID bits.
-        if (::fchmod(out.get(), perm) != 0) throw_errno("chmod " + k.path);
         close_output(out, k.path);
         times(r, n, k.path);
         break;
@@ -95,10 +135,14 @@ class DirWriter {
   // directory's mtime, and a read-only mode would stop the writes.
   void finish(const Graph& g) {
     std::sort(dirs_.rbegin(), dirs_.rend());
+    const mode_t umask = ::umask(0);
+    ::umask(umask);
     for (const auto& d : dirs_) {
       const FileNode& n = g.node(*g.find(d));
-      owner(rel(d), n, d);
-      if (::fchmodat(dirfd_, rel(d).c_str(), n.stat.mode & 07777, 0) != 0) throw_errno("chmod " + d);
+      // The top is the user's directory, not the image's "/": the user's owner and umask.
+      mode_t mode = d == "/" ? 0777 & ~umask : n.stat.mode & (privileges_ ? 07777 : 01777);
+      if (d != "/") owner(rel(d), n, d);
+      if (::fchmodat(dirfd_, rel(d).c_str(), mode, 0) != 0) throw_errno("chmod " + d);
       times(rel(d), n, d);
     }
   }
@@ -119,6 +163,7 @@ class DirWriter {
   const std::map<std::string, std::string>& generated_;
   int dirfd_;
   bool as_root_;
+  bool privileges_;  // EmitOptions::preserve_privileges
   std::vector<std::string> dirs_;
 };
 
@@ -138,8 +183,19 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
   if (::mkdir(out.tmp().c_str(), 0700) != 0) throw_errno("creating " + out.tmp());
   Fd dir{::open(out.tmp().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (!dir.valid()) throw_errno(out.tmp());
+  // The files must fit, sparse ones counted whole: refused before anything is written.
+  std::uint64_t needed = 0;
+  for (const auto& k : kept_paths(analysis.graph)) {
+    const FileNode& n = analysis.graph.node(k.vertex);
+    if (k.first_name && n.stat.type == FileType::Regular) needed += n.stat.size;
+  }
+  struct statvfs fs;
+  if (::fstatvfs(dir.get(), &fs) != 0) throw_errno(out.tmp());
+  if (std::uint64_t free = std::uint64_t(fs.f_bavail) * fs.f_frsize; needed > free)
+    throw Error(outdir + ": the kept files take " + std::to_string(needed) + " bytes, more than the " +
+                std::to_string(free) + " bytes free there");
   // The temporary directory stands for "/"; finish() gives it the root's metadata.
-  DirWriter w(root, analysis.generated, dir.get());
+  DirWriter w(root, analysis.generated, dir.get(), options.preserve_privileges);
   std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
   for (const auto& k : kept_paths(analysis.graph)) {
     FileNode n = analysis.graph.node(k.vertex);

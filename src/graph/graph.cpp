@@ -6,6 +6,9 @@
 
 #include <algorithm>
 
+#include "raison/error.hpp"
+#include "util/printable.hpp"
+
 namespace raison {
 
 Graph::Graph() {
@@ -30,8 +33,21 @@ std::pair<Graph::Vertex, bool> Graph::add_file(const std::string& path, const St
 }
 
 bool Graph::add_edge(Vertex from, Vertex to, Reason reason) {
-  for (auto [e, end] = boost::out_edges(from, g_); e != end; ++e)
-    if (boost::target(*e, g_) == to && g_[*e].reason == reason) return false;
+  std::size_t h = std::hash<std::size_t>{}(from) * 31 + std::hash<std::size_t>{}(to);
+  for (const std::string* s : {&reason.analyzer, &reason.from, &reason.detail}) h = h * 31 + std::hash<std::string>{}(*s);
+  h = h * 31 + static_cast<std::size_t>(reason.kind);
+  if (edge_hashes_.count(h))
+    for (auto [e, end] = boost::out_edges(from, g_); e != end; ++e)
+      if (boost::target(*e, g_) == to && g_[*e].reason == reason) return false;
+  // The bounds (README, "Limits"): a file whose reasons pass kMaxReasonsPerFile is hostile (a real
+  // one has a few hundred at most), and checking each new reason against the file's others would
+  // grow with their square; the whole graph is held in memory.
+  if (from != source() && boost::out_degree(from, g_) >= kMaxReasonsPerFile)
+    throw Error(printable(g_[from].path) + ": more than " + std::to_string(kMaxReasonsPerFile) +
+                " reasons from one file (a hostile file?)");
+  if (boost::num_edges(g_) >= kMaxReasons)
+    throw Error("more than " + std::to_string(kMaxReasons) + " reasons in the graph");
+  edge_hashes_.insert(h);
   boost::add_edge(from, to, ReasonEdge{std::move(reason)}, g_);
   return true;
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "raison/closure.hpp"
+#include "util/printable.hpp"
 
 namespace raison {
 
@@ -11,14 +12,14 @@ bool explain(const Graph& g, const std::string& path, std::string& out) {
   auto v = g.find(path);
   auto chain = v ? g.why(*v) : std::vector<Graph::Hop>{};
   if (chain.empty()) {
-    out = path + " is not in the closure: no seed reaches it.\n";
+    out = printable(path) + " is not in the closure: no seed reaches it.\n";
     return false;
   }
-  out = path + " is kept because:\n";
+  out = printable(path) + " is kept because:\n";
   for (const auto& hop : chain) {
     const std::string& to = g.node(hop.to).path;
-    out += fmt::format("  {}{}\n      [{}, {}] {}\n", hop.from == g.source() ? "" : "-> ", to, to_string(hop.reason.kind),
-                       hop.reason.analyzer, hop.reason.detail);
+    out += fmt::format("  {}{}\n      [{}, {}] {}\n", hop.from == g.source() ? "" : "-> ", printable(to), to_string(hop.reason.kind),
+                       printable(hop.reason.analyzer), printable(hop.reason.detail));
   }
   return true;
 }

@@ -139,14 +139,22 @@ struct Walker {
   }
 };
 
+// A pattern's components, normalised lexically at the root as every path of a root is: "." dropped,
+// ".." takes back the component before it and at the top is the top itself, so that no pattern (from
+// the command line, a rules file or an image's own data) names anything above the root.
+std::vector<std::string> pattern_components(std::string_view pattern) {
+  std::string absolute = pattern.starts_with('/') ? std::string(pattern) : "/" + std::string(pattern);
+  return path_components(lexically_normal(absolute));
+}
+
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_from(path_components(pattern), 0, path_components(path), 0);
+  return match_from(pattern_components(pattern), 0, path_components(path), 0);
 }
 
 void glob_root(const Root& root, const std::string& pattern, const Fn& fn, const OnError& on_error) {
-  Walker w{root, fn, on_error, path_components(pattern)};
+  Walker w{root, fn, on_error, pattern_components(pattern)};
   w.walk("/", 0);
 }
 

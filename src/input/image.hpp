@@ -27,8 +27,16 @@ struct ImageOpenOptions {
   double max_ratio = 200;
   std::uint64_t ratio_floor = 32ull << 20;
   std::uint64_t max_unpacked_bytes = 64ull << 30;
-  // Tar entries over all layers.
-  std::uint64_t max_entries = 4'000'000;
+  // Tar entries over all layers: each costs one metadata record in memory (about 200 bytes and its
+  // path) for the life of the root.
+  std::uint64_t max_entries = 1'000'000;
+  // Bytes of xattr names and values over all entries of the image (each entry is capped too: 64
+  // xattrs of at most 64 KiB, 256 KiB in all). Hardlinks share their target's, so count nothing.
+  std::uint64_t max_xattr_bytes = 64ull << 20;
+  // Layers of one image (docker's overlay driver stops at 128); for docker-archive also a bound on
+  // layers times members of the outer tar, each layer being found by one pass over its headers.
+  std::uint64_t max_layers = 1000;
+  std::uint64_t max_layer_member_steps = 1'000'000;
   // Leave the staging directory in place when the root is destroyed (for debugging).
   bool keep_staging = false;
 };
@@ -50,7 +58,10 @@ struct EntryMeta {
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
   std::int64_t mtime = 0;
-  std::vector<std::pair<std::string, std::string>> xattrs;
+  // Shared, never copied: every hardlink to a file (and every copy of its record) points at the one
+  // list its entry declared, so N hardlinks to a file with large xattrs cost N pointers. Null: none.
+  using Xattrs = std::vector<std::pair<std::string, std::string>>;
+  std::shared_ptr<const Xattrs> xattrs;
 };
 
 class ImageRoot;

@@ -22,6 +22,8 @@ std::optional<std::string> PathWalk::next() {
     std::string c = std::move(pending_.back());
     pending_.pop_back();
     if (c == ".") continue;
+    if (++steps_ > kMaxWalkSteps)
+      throw Error("path takes more than " + std::to_string(kMaxWalkSteps) + " steps to resolve (a link bomb?)");
     if (c == "..") {
       if (held_ == 0) continue;  // at the top: the root is its own parent
       --held_;

@@ -14,6 +14,10 @@ namespace raison {
 
 // The kernel's MAXSYMLINKS: a lookup that would follow more links than this fails (ELOOP).
 constexpr int kMaxSymlinks = 40;
+// Components one walk may enter or leave, links' targets included. The kernel's bound is 41 paths of
+// PATH_MAX (some 80,000 steps); a real lookup takes a few dozen. Without this a chain of links whose
+// targets are "x/../x/../..." makes every lookup of an image cost tens of thousands of steps.
+constexpr std::size_t kMaxWalkSteps = 4096;
 
 // The walker (the caller) holds a stack of the directories entered. The contract, step by step:
 //   next() == NAME: enter NAME below the top of the stack; the walk counts it as held. Then either
@@ -32,7 +36,8 @@ class PathWalk {
   // Walks components already split (none empty, none containing '/').
   explicit PathWalk(std::span<const std::string> components);
 
-  // The next component to enter, ".." to leave one, or nullopt at the end.
+  // The next component to enter, ".." to leave one, or nullopt at the end. Throws Error("path takes
+  // more than 4096 steps ...") past kMaxWalkSteps.
   std::optional<std::string> next();
   // True when nothing is left to walk after the component last returned (it is the last one).
   bool at_end() const { return pending_.empty(); }
@@ -49,6 +54,7 @@ class PathWalk {
   std::vector<std::string> pending_;  // reversed: back() is the next component
   std::size_t held_ = 0;              // levels the caller holds: ".." pops only these
   int links_ = 0;
+  std::size_t steps_ = 0;
 };
 
 }  // namespace raison

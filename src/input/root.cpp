@@ -100,7 +100,14 @@ Resolved Root::resolve(std::string_view path, bool follow_last) const {
     cache.emplace(std::move(key), result);
     return result;
   };
-  while (std::optional<std::string> c = walk.next()) {
+  auto next = [&] {
+    try {
+      return walk.next();
+    } catch (const Error& e) {
+      throw e.context("resolving " + std::string(path));
+    }
+  };
+  while (std::optional<std::string> c = next()) {
     if (*c == "..") {
       stack.pop_back();
       continue;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The emitted root is the input's subset, file for file: symlinks stay symlinks with their targets
 # (including the usr-merge links and the absolute /lib64 loader link), permission bits (setuid too)
-# and owners are kept, and two kept names of one file are one hardlinked file.
+# and owners are kept (setuid with --preserve-privileges; without it the bit goes, see
+# directory_output_drops_privileges_unless_asked), and two kept names of one file are one hardlinked file.
 source "$(dirname "$0")/lib.sh"
 need_root
 R=$T/root; make_root "$R"
@@ -15,7 +16,7 @@ chown 1234:2345 "$R/usr/bin/prog"; chmod 4750 "$R/usr/bin/prog"  # chown clears 
 chown 7:8 "$L/libv.so.1.2.3"; chmod 0444 "$L/libv.so.1.2.3"
 echo unrelated >"$R/usr/bin/not-needed"
 
-rz closure "$R" --seed /bin/prog --seed /bin/prog-alias --analyzers elf --list -o "$T/o"
+rz closure "$R" --seed /bin/prog --seed /bin/prog-alias --analyzers elf --list -o "$T/o" --preserve-privileges
 expect_rc 0 "closure"
 O=$T/o
 expect_run "$O" v /bin/prog
@@ -31,6 +32,9 @@ assert_eq "$(stat -c %i "$O/usr/bin/prog")" "$(stat -c %i "$O/usr/bin/prog-alias
 assert_eq 2 "$(stat -c %h "$O/usr/bin/prog")" "link count of prog"
 cmp -s "$R/usr/bin/prog" "$O/usr/bin/prog" || fail "prog's content differs"
 cmp -s "$R$LIBC" "$O$LIBC" || fail "libc's content differs"
+rz closure "$R" --seed /bin/prog --analyzers elf -o "$T/plain"
+expect_rc 0 "closure without --preserve-privileges"
+assert_eq "750 1234 2345" "$(stat -c '%a %u %g' "$T/plain/usr/bin/prog")" "prog without --preserve-privileges: setuid dropped"
 python3 - "$O.manifest.json" <<'PY' || fail "manifest entries"
 import json, sys
 files = {f["path"]: f for f in json.load(open(sys.argv[1]))["files"]}

@@ -1,6 +1,7 @@
 // The closure graph: identity by (dev, ino), reasons on edges, closure and shortest why-chains.
 #include <doctest/doctest.h>
 
+#include "raison/error.hpp"
 #include "raison/graph.hpp"
 
 using raison::Graph;
@@ -56,4 +57,16 @@ TEST_CASE("graph: the same reason on the same edge is recorded once") {
   CHECK(g.add_edge(g.source(), a, r));
   CHECK_FALSE(g.add_edge(g.source(), a, r));
   CHECK(g.reasons_of(a).size() == 1);
+}
+
+TEST_CASE("graph: reasons from one file are bounded at kMaxReasonsPerFile; the seeds' source is not") {
+  Graph g;
+  auto a = g.add_file("/a", file_stat(1)).first;
+  auto b = g.add_file("/b", file_stat(2)).first;
+  for (std::size_t i = 0; i < Graph::kMaxReasonsPerFile; ++i)
+    REQUIRE(g.add_edge(a, b, Reason{ReasonKind::Import, "python", "/a", std::to_string(i)}));
+  CHECK_THROWS_WITH_AS(g.add_edge(a, b, Reason{ReasonKind::Import, "python", "/a", "one more"}),
+                       doctest::Contains("/a: more than 65536 reasons from one file"), raison::Error);
+  for (std::size_t i = 0; i <= Graph::kMaxReasonsPerFile; ++i)
+    REQUIRE(g.add_edge(g.source(), b, Reason{ReasonKind::Seed, "cli", "", std::to_string(i)}));
 }

@@ -52,6 +52,7 @@ struct E {
   unsigned mode = 0644;
   long uid = 0, gid = 0;
   std::string cap;  // security.capability
+  std::vector<std::pair<std::string, std::string>> xattrs = {};  // more xattrs, as given
 };
 
 la_ssize_t append(archive*, void* out, const void* buf, size_t n) {
@@ -73,6 +74,7 @@ std::string make_tar(const std::vector<E>& entries) {
     archive_entry_set_mtime(e, 1700000000, 0);
     archive_entry_set_perm(e, x.mode);
     if (!x.cap.empty()) archive_entry_xattr_add_entry(e, "security.capability", x.cap.data(), x.cap.size());
+    for (const auto& [n, v] : x.xattrs) archive_entry_xattr_add_entry(e, n.c_str(), v.data(), v.size());
     switch (x.type) {
       case 'f':
         archive_entry_set_filetype(e, AE_IFREG);
@@ -775,4 +777,128 @@ TEST_CASE("image input: skopeo's docker-archive of an OCI layout reads back as u
   REQUIRE(image(root).layers().size() == image(oci_root).layers().size());
   for (std::size_t i = 0; i < image(root).layers().size(); ++i)
     CHECK(image(root).layers()[i].diff_id == image(oci_root).layers()[i].diff_id);
+}
+
+// ---- The limits of README "Limits", each at its edge ----
+
+TEST_CASE("image input: hardlinks share their target's xattrs; xattrs are capped per entry and per image") {
+  Temp t;
+  // 256 KiB of names and values in one entry is the most; one byte more is refused.
+  auto at_most = [](std::size_t extra) {
+    E f("f", 'f', "x");
+    for (int i = 0; i < 3; ++i) f.xattrs.push_back({"user." + std::to_string(i), std::string(65536 - 6, 'v')});
+    f.xattrs.push_back({"user.3", std::string(65536 - 6 + extra, 'v')});
+    return f;
+  };
+  spit(t.dir / "edge.tar", make_tar({at_most(0)}));
+  CHECK(raison::open_root((t.dir / "edge.tar").string(), t.options()));
+  CHECK(has(refuse(t, {at_most(1)}), "entry f: xattrs of more than 256 KiB in all"));
+  // A file with xattrs and 1,000 hardlinks to it: one list, shared by every name.
+  E big("big", 'f', "x");
+  big.xattrs = {{"user.a", std::string(60000, 'a')}};
+  std::vector<E> links = {big};
+  for (int i = 0; i < 1000; ++i) links.push_back({"h" + std::to_string(i), 'h', "big"});
+  spit(t.dir / "links.tar", make_tar(links));
+  auto o = t.options();
+  o.max_xattr_bytes = 60006;  // exactly big's: the hardlinks add nothing
+  {
+    auto root = raison::open_root((t.dir / "links.tar").string(), o);
+    const auto* m = image(root).meta_of("/big");
+    REQUIRE(m);
+    REQUIRE(m->xattrs);
+    for (int i : {0, 999}) CHECK(image(root).meta_of("/h" + std::to_string(i))->xattrs.get() == m->xattrs.get());
+  }
+  o.max_xattr_bytes = 60005;
+  spit(t.dir / "hostile.tar", make_tar(links));
+  CHECK(has(error_of((t.dir / "hostile.tar").string(), o), "entry big: xattrs of more than 60005 bytes in the image"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: JSON of an image nested deeper than 100 levels is refused before it is parsed") {
+  Temp t;
+  auto nested = [](int depth) {  // index.json is level 1, its "annotations" level 2
+    std::string open(static_cast<std::size_t>(depth - 2), '['), close(static_cast<std::size_t>(depth - 2), ']');
+    return "\"deep\": " + open + close;
+  };
+  fs::path oci = t.dir / "oci";
+  json desc = put_image(oci, {layer({{"f", 'f', "x"}})});
+  auto write_index = [&](int depth) {
+    std::string d = desc.dump();
+    spit(oci / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+    spit(oci / "index.json", R"({"schemaVersion": 2, "manifests": [)" + d + R"(], "annotations": {)" + nested(depth) + "}}");
+  };
+  write_index(100);
+  CHECK(raison::open_root("oci:" + oci.string(), t.options()));
+  write_index(101);
+  CHECK(has(error_of("oci:" + oci.string(), t.options()), "index.json: JSON nested more than 100 levels deep"));
+  // Brackets inside strings are text, not nesting.
+  spit(oci / "index.json", R"({"schemaVersion": 2, "manifests": [)" + desc.dump() + R"(], "annotations": {"s": ")" +
+                               std::string(5000, '[') + R"("}})");
+  CHECK(raison::open_root("oci:" + oci.string(), t.options()));
+  // 2 million levels (the crash of issue 14): one line, nothing left.
+  spit(oci / "index.json", std::string(2'000'000, '['));
+  CHECK(has(error_of("oci:" + oci.string(), t.options()), "JSON nested more than 100 levels deep"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: layers, and docker-archive layers times members, are bounded at their edge") {
+  Temp t;
+  std::vector<Layer> three = {layer({{"a", 'f', "1"}}), layer({{"b", 'f', "2"}}), layer({{"c", 'f', "3"}})};
+  fs::path oci = t.dir / "oci";
+  put_index(oci, json::array({put_image(oci, three)}));
+  auto o = t.options();
+  o.max_layers = 3;
+  CHECK(raison::open_root("oci:" + oci.string(), o));
+  o.max_layers = 2;
+  CHECK(has(error_of("oci:" + oci.string(), o), "3 layers, more than 2"));
+  // docker-archive: 3 layers among 5 members (3 layers, config, manifest.json): 15 header reads.
+  fs::path da = t.dir / "da.tar";
+  put_docker_archive(da, three);
+  o = t.options();
+  o.max_layer_member_steps = 15;
+  CHECK(content(*raison::open_root("docker-archive:" + da.string(), o), "/c") == "3");
+  o.max_layer_member_steps = 14;
+  CHECK(has(error_of("docker-archive:" + da.string(), o), "3 layers in an archive of 5 members"));
+  t.check_clean();
+}
+
+TEST_CASE("image input: a gzipped docker-archive is decompressed once, privately, and reads as the plain one") {
+  Temp t;
+  fs::path da = t.dir / "da.tar";
+  put_docker_archive(da, {layer({{"a", 'f', "1"}}), layer({{"b", 'f', "2"}}, ARCHIVE_FILTER_GZIP)});
+  std::ifstream in(da, std::ios::binary);
+  std::string plain((std::istreambuf_iterator<char>(in)), {});
+  spit(t.dir / "da.tar.gz", compress(plain, ARCHIVE_FILTER_GZIP));
+  auto root = raison::open_root("docker-archive:" + (t.dir / "da.tar.gz").string(), t.options());
+  CHECK(content(*root, "/a") == "1");
+  CHECK(content(*root, "/b") == "2");
+  root.reset();
+  t.check_clean();
+}
+
+TEST_CASE("image input: a blob that is a symlink, a device or a fifo is refused before it is opened") {
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  put_index(oci, json::array({put_image(oci, {layer({{"f", 'f', "x"}})})}));
+  Layer l = layer({{"f", 'f', "x"}});
+  fs::path blob = oci / "blobs/sha256" / l.diff_id.substr(7);
+  // The layer blob moved out of the layout and linked back: the bytes are right, the place is not.
+  fs::rename(blob, t.dir / "sentinel-host.tar");
+  fs::create_symlink(t.dir / "sentinel-host.tar", blob);
+  CHECK(has(error_of("oci:" + oci.string(), t.options()), "a symlink, not a regular file"));
+  fs::remove(blob);
+  REQUIRE(::mkfifo(blob.c_str(), 0600) == 0);
+  CHECK(has(error_of("oci:" + oci.string(), t.options()), "not a regular file"));
+  fs::remove(blob);
+  if (::geteuid() == 0) {
+    REQUIRE(::mknod(blob.c_str(), S_IFCHR | 0600, makedev(1, 3)) == 0);  // /dev/null
+    CHECK(has(error_of("oci:" + oci.string(), t.options()), "not a regular file"));
+    fs::remove(blob);
+  }
+  // blobs/ itself a link to a directory of the host.
+  fs::rename(t.dir / "sentinel-host.tar", blob);
+  fs::rename(oci / "blobs", t.dir / "elsewhere");
+  fs::create_directory_symlink(t.dir / "elsewhere", oci / "blobs");
+  CHECK(has(error_of("oci:" + oci.string(), t.options()), "blobs/sha256 is not a directory (links are not followed)"));
+  t.check_clean();
 }

@@ -66,3 +66,28 @@ TEST_CASE("path walk: rest() is what a stopped lookup did not walk, as given") {
   CHECK(!w.at_end());
   CHECK(w.rest() == std::vector<std::string>{"b", "..", "c"});
 }
+
+TEST_CASE("path walk: a walk takes at most kMaxWalkSteps steps, links' targets included") {
+  std::string path;
+  for (std::size_t i = 0; i < raison::kMaxWalkSteps; ++i) path += "a/";
+  {
+    PathWalk w(path);
+    std::size_t n = 0;
+    while (w.next()) ++n;
+    CHECK(n == raison::kMaxWalkSteps);
+  }
+  {
+    PathWalk w(path + "b");
+    CHECK_THROWS_WITH_AS(([&] { while (w.next()) {} }()), doctest::Contains("more than 4096 steps"), raison::Error);
+  }
+  // The bomb's shape: every link's target climbs and comes back, "x/.." many times over; 40 such
+  // links stay under the kernel's rules (40 links, each shorter than PATH_MAX) but not under the steps.
+  std::string climb;
+  for (int i = 0; i < 800; ++i) climb += "x/../";
+  PathWalk w("l/f");
+  CHECK_THROWS_WITH_AS(([&] {
+                         while (auto c = w.next())
+                           if (*c == "l") w.follow(climb + "l");
+                       }()),
+                       doctest::Contains("steps to resolve (a link bomb?)"), raison::Error);
+}

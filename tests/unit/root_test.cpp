@@ -122,3 +122,27 @@ TEST_CASE("root: a glob's tree passes a link back to an ancestor, and walks its 
     CHECK_MESSAGE(std::find(passed.begin(), passed.end(), p) != passed.end(), p);
   CHECK(passed.size() < 20);
 }
+
+TEST_CASE("root: a glob or rule naming '..' never leaves the root ('..' at the top is the top)") {
+  TempRoot t;
+  t.file("root/etc/passwd");
+  t.file("outside/secret");  // beside the root: what "/../*" would name on the host
+  auto root = raison::open_directory_root(t.dir / "root");
+  auto glob = [&](const std::string& pattern) {
+    std::vector<std::string> passed;
+    raison::glob_root(*root, pattern, [&](const std::string& p) { passed.push_back(p); },
+                      [&](const std::string& p, const std::string& e) { FAIL(p << ": " << e); });
+    return passed;
+  };
+  for (std::string pattern : {"/../*", "/../../*", "/etc/../../*", "/etc/../*"}) {  // all "/*"
+    INFO(pattern);
+    std::vector<std::string> passed = glob(pattern);
+    CHECK(std::find(passed.begin(), passed.end(), "/etc") != passed.end());
+    for (const auto& p : passed) CHECK(p.find("..") == std::string::npos);
+    for (const auto& p : passed) CHECK(p.find("outside") == std::string::npos);
+  }
+  CHECK(glob("../outside/*").empty());  // "/outside/*": the root has none
+  CHECK(glob("/../../outside/secret").empty());
+  CHECK(raison::glob_match("/../etc/*", "/etc/passwd"));
+  CHECK_FALSE(raison::glob_match("/etc/../..", "/etc"));
+}

@@ -26,8 +26,10 @@ class ByteSource {
 class FdSource final : public ByteSource {
  public:
   // Opens `path` (relative to `dirfd`, or absolute) without blocking on a fifo; throws Error unless
-  // it is a regular file.
-  FdSource(int dirfd, const std::string& path);
+  // it is a regular file. A user's file may be a symlink; a file of an image (`in_image`: a blob of a
+  // layout) may not: it is looked at without following (a device node or fifo is refused before it is
+  // opened), opened with O_NOFOLLOW, and must still be the same regular file once open.
+  FdSource(int dirfd, const std::string& path, bool in_image = false);
   std::size_t read(void* buf, std::size_t n) override;
   std::uint64_t size() const override { return size_; }
 

@@ -1,16 +1,28 @@
 // docker-archive reader (`docker save`, `skopeo copy ... docker-archive:`): manifest.json names each
-// image's config and layer members of the outer tar. A member is streamed straight out of the outer tar,
-// one pass per member (a seek when it is not compressed): nothing is unpacked twice or held in memory.
+// image's config and layer members of the outer tar. The outer tar is indexed in one pass (a compressed
+// one decompressed once, privately); a member is then streamed out of the plain tar, its predecessors'
+// data skipped by seeking: nothing is decompressed twice or held in memory.
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <vector>
 
 #include "input/image/formats.hpp"
 #include "input/image/libarchive.hpp"
 #include "raison/error.hpp"
+#include "util/fd.hpp"
 #include "util/path.hpp"
+#include "util/printable.hpp"
+#include "util/temp_dir.hpp"
 
 namespace raison {
 
@@ -51,7 +63,7 @@ std::string link_target(const std::string& member, const std::string& target) {
   std::string path = target.starts_with("/") ? target : member.substr(0, member.rfind('/') + 1) + target;
   for (std::string& c : path_components(path)) {
     if (c == "..") {
-      if (parts.empty()) throw Error("member " + member + " links outside the archive");
+      if (parts.empty()) throw Error("member " + printable(member) + " links outside the archive");
       parts.pop_back();
     } else if (c != ".") {
       parts.push_back(std::move(c));
@@ -69,34 +81,148 @@ bool hex64_prefix(std::string_view s) {
   return true;
 }
 
-// One regular member of the outer tar, positioned at its data. Symlinked and hardlinked members
-// (docker save links a layer shared by two images) are followed by name.
-class Member final : public ByteSource {
+// The outer tar, indexed in one pass. A compressed outer tar is first decompressed once into a private
+// unlinked file (O_TMPFILE under the temp dir: nothing is left even if raison is killed), so that every
+// later pass reads a plain tar, whose data libarchive skips by seeking: finding a member costs one read
+// per header, never a read of the archive's bytes. Finding L layers among M members costs at most L * M
+// header reads, which ImageOpenOptions::max_layer_member_steps bounds.
+class OuterTar {
  public:
-  Member(const std::string& file, const std::string& name) {
+  OuterTar(const std::string& file, const ImageOpenOptions& opt) {
+    ArchivePtr a = open_outer(file);
+    archive_entry* e;
+    int r = archive_read_next_header(a.get(), &e);  // the filters are known once data was read
+    bool compressed = archive_filter_count(a.get()) > 1;
+    a.reset();
+    if (compressed) {
+      decompress(file, opt);
+      path_ = "/proc/self/fd/" + std::to_string(plain_.get());
+    } else {
+      path_ = file;
+    }
+    a = open_outer(path_);
+    while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+      Entry entry;
+      std::string name = normal(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
+      if (const char* h = archive_entry_hardlink(e)) {
+        entry.link = normal(h);
+      } else if (archive_entry_filetype(e) == AE_IFLNK) {
+        entry.symlink = true;
+        try {  // an error only if a member is looked up through it
+          entry.link = link_target(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+        } catch (const Error& err) {
+          entry.bad = err.what();
+        }
+      } else {
+        entry.regular = archive_entry_filetype(e) == AE_IFREG;
+        entry.size = static_cast<std::uint64_t>(archive_entry_size(e));
+      }
+      entry.ordinal = members_++;
+      index_.try_emplace(std::move(name), std::move(entry));  // the first member of a name, as before
+    }
+    if (r != ARCHIVE_EOF) throw Error(std::string("reading the archive: ") + archive_message(a.get()));
+  }
+
+  // The regular member `name` leads to (links followed by name, inside the archive) and its ordinal.
+  struct Found {
+    std::string name;
+    std::uint64_t ordinal;
+    std::uint64_t size;
+  };
+  Found find(const std::string& name) const {
     std::string want = normal(name);
     for (int hop = 0; hop <= kMaxMemberLinks; ++hop) {
-      a_ = open_outer(file);
-      archive_entry* e;
-      int r;
-      while ((r = archive_read_next_header(a_.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-        if (normal(archive_entry_pathname(e) ? archive_entry_pathname(e) : "") != want) continue;
-        if (const char* h = archive_entry_hardlink(e)) {
-          want = normal(h);
-        } else if (archive_entry_filetype(e) == AE_IFLNK) {
-          want = link_target(want, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
-        } else if (archive_entry_filetype(e) == AE_IFREG) {
-          size_ = static_cast<std::uint64_t>(archive_entry_size(e));
-          return;
-        } else {
-          throw Error("member " + want + " is not a file");
-        }
-        break;
+      auto it = index_.find(want);
+      if (it == index_.end()) throw Error("the archive has no member " + printable(want));
+      const Entry& e = it->second;
+      if (!e.bad.empty()) throw Error(e.bad);
+      if (e.link.empty() && !e.symlink) {
+        if (!e.regular) throw Error("member " + printable(want) + " is not a file");
+        return {want, e.ordinal, e.size};
       }
-      if (r == ARCHIVE_EOF) throw Error("the archive has no member " + want);
-      if (r < ARCHIVE_WARN) throw Error(std::string("reading the archive: ") + archive_message(a_.get()));
+      want = e.link;
     }
-    throw Error("member " + name + ": more than " + std::to_string(kMaxMemberLinks) + " links");
+    throw Error("member " + printable(name) + ": more than " + std::to_string(kMaxMemberLinks) + " links");
+  }
+
+  std::uint64_t members() const { return members_; }
+  // The plain tar to read members from (the file itself, or the private decompressed copy).
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Entry {
+    std::string link;  // hardlink or symlink target, as a member name
+    bool symlink = false;
+    std::string bad;  // why a symlink cannot be followed (it leaves the archive)
+    bool regular = false;
+    std::uint64_t size = 0;
+    std::uint64_t ordinal = 0;
+  };
+
+  // The outer tar's decompressed bytes into an unlinked private file, within the caps on unpacking.
+  void decompress(const std::string& file, const ImageOpenOptions& opt) {
+    std::string dir = opt.temp_dir.empty() ? temp_dir() : opt.temp_dir;
+    plain_.reset(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+    if (!plain_.valid() && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+      // A filesystem without O_TMPFILE: a private name, unlinked at once.
+      std::string name = dir + "/raison-archive-XXXXXX";
+      plain_.reset(::mkostemp(name.data(), O_CLOEXEC));
+      if (plain_.valid()) ::unlink(name.c_str());
+    }
+    if (!plain_.valid()) throw_errno("decompressing the archive into " + dir);
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0) throw_errno(file);
+    ArchivePtr raw(archive_read_new());
+    archive_read_support_filter_gzip(raw.get());
+    archive_read_support_filter_zstd(raw.get());
+    archive_read_support_filter_xz(raw.get());
+    archive_read_support_filter_bzip2(raw.get());
+    archive_read_support_format_raw(raw.get());
+    archive_entry* e;
+    if (archive_read_open_filename(raw.get(), file.c_str(), 1 << 16) != ARCHIVE_OK ||
+        archive_read_next_header(raw.get(), &e) != ARCHIVE_OK)
+      throw Error(std::string("decompressing the archive: ") + archive_message(raw.get()));
+    std::vector<char> buf(1 << 16);
+    std::uint64_t total = 0;
+    for (;;) {
+      la_ssize_t n = archive_read_data(raw.get(), buf.data(), buf.size());
+      if (n < 0) throw Error(std::string("decompressing the archive: ") + archive_message(raw.get()));
+      if (n == 0) break;
+      total += static_cast<std::uint64_t>(n);
+      if (total > opt.max_unpacked_bytes ||
+          (total > opt.ratio_floor && static_cast<double>(total) > opt.max_ratio * static_cast<double>(st.st_size)))
+        throw Error("the archive decompresses to more than " + std::to_string(static_cast<long long>(opt.max_ratio)) +
+                    " times its size, or past " + std::to_string(opt.max_unpacked_bytes) + " bytes (a decompression bomb?)");
+      for (la_ssize_t done = 0; done < n;) {
+        ssize_t w = ::write(plain_.get(), buf.data() + done, static_cast<std::size_t>(n - done));
+        if (w < 0) throw_errno("decompressing the archive into " + dir);
+        done += w;
+      }
+    }
+  }
+
+  Fd plain_;  // the decompressed copy, unlinked (O_TMPFILE); read through /proc/self/fd
+  std::string path_;
+  std::map<std::string, Entry> index_;
+  std::uint64_t members_ = 0;
+};
+
+// One regular member of the outer tar, positioned at its data: a pass over the plain tar's headers
+// (data skipped by seeking) to the member's ordinal.
+class Member final : public ByteSource {
+ public:
+  Member(const OuterTar& outer, const std::string& name) {
+    OuterTar::Found f = outer.find(name);
+    a_ = open_outer(outer.path());
+    archive_entry* e;
+    int r;
+    for (std::uint64_t i = 0; (r = archive_read_next_header(a_.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN; ++i) {
+      if (i < f.ordinal) continue;
+      if (i > f.ordinal || archive_entry_filetype(e) != AE_IFREG) break;
+      size_ = static_cast<std::uint64_t>(archive_entry_size(e));
+      return;
+    }
+    throw Error("member " + printable(f.name) + " changed while the archive was read");
   }
 
   std::size_t read(void* buf, std::size_t n) override {
@@ -192,10 +318,12 @@ bool looks_like_docker_archive(const std::string& file) {
   return false;
 }
 
-ImageLayers read_docker_archive(const std::string& file, const std::string& ref) {
+ImageLayers read_docker_archive(const std::string& file, const std::string& ref, const ImageOpenOptions& options) {
+  // Shared with each layer's opener, which runs after this returns.
+  auto outer = std::make_shared<OuterTar>(file, options);
   json manifest;
   {
-    Member m(file, "manifest.json");
+    Member m(*outer, "manifest.json");
     try {
       manifest = read_json(m, kMaxManifest, nullptr);
     } catch (const Error& e) {
@@ -207,7 +335,7 @@ ImageLayers read_docker_archive(const std::string& file, const std::string& ref)
   std::string config_name = member_name(image.value("Config", json()), "manifest.json Config");
   json config;
   {
-    Member m(file, config_name);
+    Member m(*outer, config_name);
     std::string hex;
     try {
       config = read_json(m, kMaxConfig, &hex);
@@ -220,6 +348,13 @@ ImageLayers read_docker_archive(const std::string& file, const std::string& ref)
   }
   const json& layers = image.contains("Layers") ? image["Layers"] : json();
   if (!layers.is_array()) throw Error("manifest.json Layers is not an array");
+  if (layers.size() > options.max_layers)
+    throw Error("manifest.json lists " + std::to_string(layers.size()) + " layers, more than " +
+                std::to_string(options.max_layers));
+  if (layers.size() * outer->members() > options.max_layer_member_steps)
+    throw Error("manifest.json lists " + std::to_string(layers.size()) + " layers in an archive of " +
+                std::to_string(outer->members()) + " members: finding them would read more than " +
+                std::to_string(options.max_layer_member_steps) + " headers");
   json diff_ids = config.is_object() && config.contains("rootfs") && config["rootfs"].is_object()
                       ? config["rootfs"].value("diff_ids", json())
                       : json();
@@ -239,9 +374,9 @@ ImageLayers read_docker_archive(const std::string& file, const std::string& ref)
                        .stored_as = "member",
                        .promised_by = "",
                        .diff_id = diff_id,
-                       .open = [file, name, label]() -> std::unique_ptr<ByteSource> {
+                       .open = [outer, name, label]() -> std::unique_ptr<ByteSource> {
                          try {
-                           return std::make_unique<Member>(file, name);
+                           return std::make_unique<Member>(*outer, name);
                          } catch (const Error& e) {
                            throw e.context(label);
                          }

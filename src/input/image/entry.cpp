@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "input/image/libarchive.hpp"
@@ -20,6 +21,8 @@ namespace {
 
 constexpr std::size_t kMaxXattrs = 64;
 constexpr std::size_t kMaxXattrValue = 64 * 1024;
+// Names and values of one entry together (Linux's own list of names stops at 64 KiB).
+constexpr std::size_t kMaxXattrBytes = 256 * 1024;
 
 // Mode, owners, mtime and xattrs, within their caps.
 EntryMeta meta_of(archive_entry* e) {
@@ -33,11 +36,25 @@ EntryMeta meta_of(archive_entry* e) {
   const char* name;
   const void* value;
   std::size_t size;
-  if (archive_entry_xattr_reset(e) > static_cast<int>(kMaxXattrs)) throw Error("too many xattrs");
+  int count = archive_entry_xattr_reset(e);
+  if (count > static_cast<int>(kMaxXattrs)) throw Error("more than " + std::to_string(kMaxXattrs) + " xattrs");
+  if (count <= 0) return m;
+  auto xattrs = std::make_shared<EntryMeta::Xattrs>();
+  std::size_t total = 0;
   while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
-    if (size > kMaxXattrValue) throw Error(std::string("xattr ") + name + " larger than 64 KiB");
-    m.xattrs.emplace_back(name, std::string(static_cast<const char*>(value), size));
+    if (size > kMaxXattrValue) throw Error("xattr " + printable(name) + " larger than 64 KiB");
+    // One name once, the last spelling winning: libarchive's pax writer stores each xattr twice
+    // (LIBARCHIVE.xattr and SCHILY.xattr records), and its reader returns both.
+    auto same = std::find_if(xattrs->begin(), xattrs->end(), [&](const auto& x) { return x.first == name; });
+    if (same != xattrs->end()) {
+      total -= same->first.size() + same->second.size();
+      xattrs->erase(same);
+    }
+    total += std::strlen(name) + size;
+    if (total > kMaxXattrBytes) throw Error("xattrs of more than 256 KiB in all");
+    xattrs->emplace_back(name, std::string(static_cast<const char*>(value), size));
   }
+  m.xattrs = std::move(xattrs);
   return m;
 }
 
@@ -137,6 +154,7 @@ LayerEntry decode_entry(archive_entry* e) {
     la_int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
     if (size < 0) throw Error("negative size");
     out.size = static_cast<std::uint64_t>(size);
+    out.sparse = archive_entry_sparse_count(e) > 0;
   }
   return out;
 }

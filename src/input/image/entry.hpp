@@ -32,6 +32,7 @@ struct LayerEntry {
   std::vector<std::string> path;  // the name's components: no "", ".", ".."; empty for the root
   EntryMeta meta;                 // File, Directory, Symlink, Hardlink; `layer` is the sink's to set
   std::uint64_t size = 0;         // File: the declared size (a sparse file counts whole)
+  bool sparse = false;            // File: holes in it (its data streams fewer bytes than its size)
   std::string target;             // Symlink: the target; Hardlink: the tar's spelling of the target
   std::vector<std::string> link_path;  // Hardlink: the target's components, validated like a name
   std::string hidden;             // Whiteout: the one name of the directory it deletes

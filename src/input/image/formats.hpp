@@ -42,7 +42,7 @@ struct ImageLayers {
 // The readers. `ref` is what followed the path in the spec (tag, name:tag, @index), possibly empty.
 // Each throws Error naming the document, blob or member and the cause.
 ImageLayers read_oci_layout(const std::string& dir, const std::string& ref, const ImageOpenOptions& options);
-ImageLayers read_docker_archive(const std::string& file, const std::string& ref);
+ImageLayers read_docker_archive(const std::string& file, const std::string& ref, const ImageOpenOptions& options);
 // A tar (plain or compressed) holding a rootfs: one layer, no manifest, no config.
 ImageLayers read_rootfs_tarball(const std::string& file);
 // True when `file` is a tar whose entries are those of a `docker save` and which has manifest.json.

@@ -86,8 +86,9 @@ std::optional<std::string> ImageRoot::xattr(const std::string& canonical, const 
   // What the image declared is complete for every extracted path; the disk may lack what a non-root
   // user could not set.
   if (const EntryMeta* m = meta_of(canonical)) {
-    for (const auto& [n, v] : m->xattrs)
-      if (n == name) return v;
+    if (m->xattrs)
+      for (const auto& [n, v] : *m->xattrs)
+        if (n == name) return v;
     return std::nullopt;
   }
   return dir_->xattr(canonical, name);

@@ -82,13 +82,27 @@ la_ssize_t read_unpacked(archive*, void* p, const void** out) {
   return static_cast<Pipeline*>(p)->pull_unpacked(out);
 }
 
-// The caps on entries, before the sink sees one: their number, and the sizes they declare (a sparse
-// file's holes would cost nothing to stream but count whole here).
-void count_entry(const LayerEntry& entry, const ImageOpenOptions& opt, LayerBudget& budget) {
+// The caps on entries, before the sink sees one: their xattrs, and the sizes they declare (a sparse
+// file's holes cost nothing to stream but count whole here). A sparse file's is held against the same
+// ratio as the stream, over the stored bytes of the layers so far (`stored`), so that a few hundred
+// bytes cannot declare gigabytes of holes (other files stream every byte they declare, which the
+// stream's ratio sees); every file's against the total cap.
+void count_entry(const LayerEntry& entry, const ImageOpenOptions& opt, std::uint64_t stored, LayerBudget& budget) {
+  if (entry.meta.xattrs) {
+    for (const auto& [name, value] : *entry.meta.xattrs) budget.xattr_bytes += name.size() + value.size();
+    if (budget.xattr_bytes > opt.max_xattr_bytes)
+      throw Error("xattrs of more than " + std::to_string(opt.max_xattr_bytes) + " bytes in the image");
+  }
   if (entry.kind != EntryKind::File) return;
   budget.declared += entry.size;
   if (budget.declared > opt.max_unpacked_bytes)
     throw Error("image unpacks to more than " + std::to_string(opt.max_unpacked_bytes) + " bytes");
+  if (entry.sparse && budget.declared > opt.ratio_floor &&
+      static_cast<double>(budget.declared) > opt.max_ratio * static_cast<double>(stored))
+    throw Error("sparse file of " + std::to_string(entry.size) + " bytes: the image's files declare " +
+                std::to_string(budget.declared) + " bytes, more than " +
+                std::to_string(static_cast<long long>(opt.max_ratio)) + " times the " + std::to_string(stored) +
+                " bytes stored (a sparse-file bomb?)");
 }
 
 }  // namespace
@@ -96,6 +110,7 @@ void count_entry(const LayerEntry& entry, const ImageOpenOptions& opt, LayerBudg
 LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenOptions& options,
                           LayerBudget& budget, LayerSink& sink) {
   sink.begin_layer(index);
+  const std::uint64_t stored_so_far = budget.stored + src.size();
   Pipeline p(src, options, budget.unpacked);
 
   // Only in-process decompressors: no external program runs on untrusted bytes.
@@ -130,7 +145,7 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
       if (++budget.entries > options.max_entries)
         throw Error("more than " + std::to_string(options.max_entries) + " entries in the image");
       LayerEntry entry = decode_entry(e);
-      count_entry(entry, options, budget);
+      count_entry(entry, options, stored_so_far, budget);
       EntryData data(tar.get(), entry.size);
       sink.apply(entry, data);
     } catch (const Error& err) {
@@ -150,6 +165,7 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
     p.stored += n;
   }
   sink.end_layer();
+  budget.stored += p.stored;
   return {"sha256:" + p.stored_hash.hex(), "sha256:" + p.tar_hash.hex(), p.stored, p.unpacked};
 }
 
@@ -157,6 +173,8 @@ std::vector<LayerInfo> apply_layers(const std::vector<LayerSource>& layers, cons
                                     LayerSink& sink) {
   LayerBudget budget;
   std::vector<LayerInfo> infos;
+  if (layers.size() > options.max_layers)
+    throw Error(std::to_string(layers.size()) + " layers, more than " + std::to_string(options.max_layers));
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const LayerSource& layer = layers[i];
     std::unique_ptr<ByteSource> src = layer.open();

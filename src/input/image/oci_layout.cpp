@@ -109,8 +109,9 @@ class Layout {
 
   json top_json(const char* name, std::size_t cap) {
     struct stat st;
-    if (::fstatat(fd_.get(), name, &st, 0) != 0) throw Error(std::string("not an OCI image layout: no ") + name);
-    FdSource src(fd_.get(), name);
+    if (::fstatat(fd_.get(), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+      throw Error(std::string("not an OCI image layout: no ") + name);
+    FdSource src(fd_.get(), name, true);
     try {
       return read_json(src, cap, nullptr);
     } catch (const Error& e) {
@@ -121,11 +122,17 @@ class Layout {
   // The blob a descriptor names, its size checked; `what` says who named it.
   std::unique_ptr<FdSource> open_blob(const json& desc, const std::string& what) {
     std::string digest = string_field(desc, "digest", what);
-    std::string path = "blobs/sha256/" + digest_hex(digest, what);
+    std::string hex = digest_hex(digest, what);
+    int dir = blobs_dir();
     struct stat st;
-    if (::fstatat(fd_.get(), path.c_str(), &st, 0) != 0)
+    if (::fstatat(dir, hex.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
       throw Error("blob " + digest + " named by " + what + " is missing from the layout");
-    auto src = std::make_unique<FdSource>(fd_.get(), path);
+    std::unique_ptr<FdSource> src;
+    try {
+      src = std::make_unique<FdSource>(dir, hex, true);
+    } catch (const Error& e) {
+      throw e.context("blob " + digest + " named by " + what);
+    }
     auto size = desc.find("size");
     if (size == desc.end() || !size->is_number_unsigned()) throw Error(what + ": descriptor has no size");
     if (size->get<std::uint64_t>() != src->size())
@@ -148,7 +155,18 @@ class Layout {
   }
 
  private:
+  // blobs/sha256, each level opened without following a link: a blob is a file of the layout.
+  int blobs_dir() {
+    if (!blobs_.valid()) {
+      Fd blobs(::openat(fd_.get(), "blobs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (blobs.valid()) blobs_.reset(::openat(blobs.get(), "sha256", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!blobs_.valid()) throw Error("not an OCI image layout: blobs/sha256 is not a directory (links are not followed)");
+    }
+    return blobs_.get();
+  }
+
   Fd fd_;
+  Fd blobs_;
 };
 
 // One descriptor out of an index's list: the only one, else the first for the wanted platform.

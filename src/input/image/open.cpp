@@ -88,7 +88,7 @@ std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions&
         }
     }
     std::string canonical = "docker-archive:" + absolute(file) + (ref.empty() ? "" : ":" + ref);
-    return unpack(canonical, options, [&] { return read_docker_archive(file, ref); });
+    return unpack(canonical, options, [&] { return read_docker_archive(file, ref, options); });
   }
   struct stat st;
   if (::stat(spec.c_str(), &st) != 0) throw_errno(spec);
@@ -96,7 +96,7 @@ std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions&
   if (!S_ISREG(st.st_mode)) throw Error(spec + ": not a directory, an image or a tarball");
   std::string file = absolute(spec);
   if (looks_like_docker_archive(file))
-    return unpack("docker-archive:" + file, options, [&] { return read_docker_archive(file, ""); });
+    return unpack("docker-archive:" + file, options, [&] { return read_docker_archive(file, "", options); });
   return unpack(file, options, [&] { return read_rootfs_tarball(file); });
 }
 

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -57,6 +58,9 @@ void pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t offset) 
 Staging::Staging(const ImageOpenOptions& options)
     : tree_(options.temp_dir), opt_(options), privileged_(::geteuid() == 0) {
   if (opt_.keep_staging) tree_.release();
+  struct statvfs fs;
+  if (::statvfs(tree_.path().c_str(), &fs) != 0) throw_errno(tree_.path());
+  free_ = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
 }
 
 void Staging::begin_layer(std::uint32_t index) {
@@ -80,7 +84,14 @@ void Staging::apply(const LayerEntry& e, EntryData& data) {
 
 // ---- The entry kinds ----
 
+// Sizes are held against the disk before anything is written: the files of the image, sparse ones
+// counted whole (holes are kept as holes here, but an output may fill them), must fit in what was
+// free where the staging directory is.
 void Staging::add_file(const LayerEntry& e, EntryData& data) {
+  declared_ += e.size;
+  if (declared_ > free_)
+    throw Error("the image's files declare " + std::to_string(declared_) + " bytes, more than the " +
+                std::to_string(free_) + " bytes free in " + tree_.path().substr(0, tree_.path().rfind('/')));
   Slot slot = slot_for(e);
   claim(slot, false);
   Fd f(::openat(slot.dir, slot.base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
@@ -255,7 +266,8 @@ void Staging::set_attrs(int fd, const EntryMeta& m, bool dir) const {
   mode_t mode = m.mode & 07777;
   if (!privileged_) mode |= dir ? S_IRWXU : S_IRUSR;  // raison must read, and fill later layers
   if (::fchmod(fd, mode) != 0) throw_errno("chmod");
-  for (const auto& [name, value] : m.xattrs)
+  if (!m.xattrs) return;
+  for (const auto& [name, value] : *m.xattrs)
     if (name == "security.capability" || name.starts_with("user."))
       (void)::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0);
 }

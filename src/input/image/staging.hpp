@@ -62,6 +62,8 @@ class Staging final : public LayerSink {
   ImageOpenOptions opt_;
   bool privileged_;
   std::uint32_t layer_ = 0;
+  std::uint64_t declared_ = 0;  // sizes files declared so far, sparse ones whole
+  std::uint64_t free_ = 0;      // bytes free for unprivileged users where the tree is, at the start
   std::map<std::string, EntryMeta> meta_;       // canonical path -> what the image declared
   std::unordered_set<std::string> this_layer_;  // canonical paths written by the current layer
   std::vector<std::string> diagnostics_;
