@@ -1,11 +1,11 @@
 // The sandbox behind `raison trace` and `raison verify` (README, "The sandbox of trace and verify").
 //
 // strace runs raison's own hidden `__exec-in-root` (process P, still the host's), which
-//  - closes every inherited descriptor but 0-2, makes a mount point on the host and unshares a PID
-//    namespace, then forks the namespace's init (I, pid 1 inside) and waits for it;
+//  - closes every inherited descriptor but 0-2, unshares a PID namespace, then forks the namespace's
+//    init (I, pid 1 inside) and waits for it (it dies with strace, and I with it);
 //  - I, dying with P (PR_SET_PDEATHSIG), enters new mount, IPC, UTS and network namespaces, builds an
-//    overlay over the root (the root is only a read-only lower layer, the upper layer a tmpfs that dies
-//    with the namespace), mounts a /proc of the new PID namespace (with /proc/sys and the host-wide
+//    overlay over the root (the root is only a read-only lower layer, the upper layer a tmpfs mounted
+//    over $TMPDIR in the new mount namespace only, so nothing is made on the host), mounts a /proc of the new PID namespace (with /proc/sys and the host-wide
 //    knobs read-only or masked), a private /dev (null, zero, full, random, urandom, tty made with
 //    mknod on a tmpfs, a private devpts, a tmpfs /dev/shm) and a tmpfs /tmp, then pivot_root's into
 //    the overlay and detaches the old root: no mount of the host is left in the namespace, and no
@@ -15,7 +15,7 @@
 //    command (C), which marks the start of the trace with chroot("/"), drops the capabilities a
 //    container runtime would not grant, sets no_new_privs and execs;
 //  - I reaps every process of the namespace (daemons are reparented to it) and exits with C's status
-//    when the last one is gone; P removes the mount point and exits with the same status.
+//    when the last one is gone; P exits with the same status.
 // strace and P stay outside the namespace: no process the command can see has them as parent.
 #include "cli/sandbox.hpp"
 
@@ -158,8 +158,7 @@ void loopback_up() {
   (void)::ioctl(s.get(), SIOCSIFFLAGS, &req);
 }
 
-[[noreturn]] void run_init(const std::string& root, const std::string& top,
-                           const std::vector<std::string>& cmd) {
+[[noreturn]] void run_init(const std::string& root, const std::vector<std::string>& cmd) {
   must(::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0, "PR_SET_PDEATHSIG");
   must(::unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET) == 0, "unshare");
   must(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0, "making mounts private");
@@ -169,16 +168,20 @@ void loopback_up() {
   // character (',' ':' '\') can add an option or a layer.
   Fd root_fd{::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
   must(root_fd.valid(), "opening " + root);
+  const std::string root_by_fd = "/proc/self/fd/" + std::to_string(root_fd.get());
+  // The tmpfs goes over the host's temporary directory, in this namespace only: nothing is made on
+  // the host, so nothing is left there whatever kills the sandbox.
+  const std::string top = temp_dir();
   must(::mount("tmpfs", top.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") == 0, "mounting tmpfs on " + top);
   must(::chdir(top.c_str()) == 0, "chdir " + top);
   for (const char* d : {"upper", "work", "merged"}) must(::mkdir(d, 0755) == 0, std::string("making ") + d);
-  const std::string opts = "lowerdir=/proc/self/fd/" + std::to_string(root_fd.get()) + ",upperdir=upper,workdir=work";
+  const std::string opts = "lowerdir=" + root_by_fd + ",upperdir=upper,workdir=work";
   const std::string merged = top + "/merged";
   bool overlay = ::mount("overlay", "merged", "overlay", MS_NODEV, opts.c_str()) == 0;
   if (!overlay) {
     // No overlay over this root (its file system cannot be a lower layer): a read-only bind of the
     // root alone (none of its submounts); /proc, /dev and /tmp then need their directories in it.
-    must(::mount(root.c_str(), "merged", nullptr, MS_BIND, nullptr) == 0, "binding " + root);
+    must(::mount(root_by_fd.c_str(), "merged", nullptr, MS_BIND, nullptr) == 0, "binding " + root);
     must(::mount(nullptr, "merged", nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NODEV, nullptr) == 0,
          "making the bind of " + root + " read-only");
   }
@@ -243,22 +246,16 @@ std::string exec_in_root(const std::string& root, const std::vector<std::string>
   std::error_code ec;
   const std::string abs_root = std::filesystem::absolute(root, ec).string();
   if (ec) return root + ": " + ec.message();
-  std::string top = temp_dir() + "/raison-run-XXXXXX";
-  if (!::mkdtemp(top.data())) return errno_text("creating a directory in " + temp_dir());
-  if (::unshare(CLONE_NEWPID) != 0) {
-    ::rmdir(top.c_str());
-    return errno_text("unshare(CLONE_NEWPID) (raison trace needs root)");
-  }
+  if (::unshare(CLONE_NEWPID) != 0) return errno_text("unshare(CLONE_NEWPID) (raison trace needs root)");
   std::fflush(nullptr);
   const pid_t init = ::fork();
   if (init < 0) return errno_text("fork");
-  if (init == 0) run_init(abs_root, top, cmd);
+  if (init == 0) run_init(abs_root, cmd);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);  // P goes with strace (and I with P)
   // When P dies (a signal from the terminal, say), I and with it the whole namespace are killed.
   int status = 0;
   while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
   }
-  ::rmdir(top.c_str());
   ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
 }
 
@@ -284,7 +281,7 @@ int trace_in_root(const std::string& self_exe, const std::string& root, const st
   pid_t pid = ::fork();
   if (pid < 0) throw_errno("fork");
   if (pid == 0) {
-    // strace's death (raison's handler sends it SIGTERM) ends P, which ends the namespace.
+    // strace's death (raison's handler sends it SIGKILL) ends P, which ends the namespace.
     if (output && (::dup2(write_end.get(), 1) < 0 || ::dup2(write_end.get(), 2) < 0)) ::_exit(127);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -84,7 +84,7 @@ void remove_tree_at(int dir_fd, const char* name) {
 }
 
 void on_signal(int sig) {
-  if (const pid_t child = g_child.load()) ::kill(child, SIGTERM);
+  if (const pid_t child = g_child.load()) ::kill(child, SIGKILL);  // strace blocks SIGTERM
   for (auto& s : g_slots)
     if (s.state.load() == kActive) remove_tree_at(s.dir_fd, s.name);
   ::_exit(128 + sig);

@@ -37,7 +37,7 @@ void unmark_staging(const std::string& path, bool kept);
 // seen through lstat) that runs killed by SIGKILL left in DIR. Never fails; returns how many.
 int reclaim_stale_staging(const std::string& dir);
 
-// A child process (strace) sent SIGTERM when a signal ends the run; 0 for none.
+// A child process (strace) sent SIGKILL when a signal ends the run; 0 for none.
 void kill_on_signal(int pid);
 
 }  // namespace raison
