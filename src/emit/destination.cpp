@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 
 #include "raison/emit.hpp"
@@ -32,6 +35,27 @@ void remove_tree(const std::string& path) {
   if (ec) throw Error("removing " + path + ": " + ec.message());
 }
 
+// Removes what runs killed by SIGKILL left beside DEST: ".NAME.raison-tmp-PID" and
+// ".NAME.raison-tmp-PID-XXXXXX" (write_file_atomically) whose PID is gone, seen through lstat, ours.
+void reclaim_beside(const fs::path& dest) {
+  const std::string prefix = "." + dest.filename().string() + ".raison-tmp-";
+  std::error_code ec;
+  fs::directory_iterator it(dest.parent_path().empty() ? fs::path(".") : dest.parent_path(), ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const std::size_t digits = rest.find_first_not_of("0123456789");
+    if (digits == 0 || (digits != std::string::npos && rest[digits] != '-')) continue;
+    const long pid = std::strtol(rest.c_str(), nullptr, 10);
+    struct stat st;
+    if (pid <= 0 || pid == ::getpid() || ::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;
+    if (::lstat(it->path().c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
+    std::error_code ignored;
+    fs::remove_all(it->path(), ignored);  // a link is removed, not followed
+  }
+}
+
 }  // namespace
 
 void check_output_dir(const std::string& path) {
@@ -53,6 +77,7 @@ StagedOutput::StagedOutput(const std::string& dest) {
   struct stat st;
   dest_exists_ = ::lstat(dest_.c_str(), &st) == 0;
   tmp_ = beside(d, ".raison-tmp-");
+  reclaim_beside(d);
   fs::remove_all(tmp_, ec);  // a leftover of a killed run with the same pid; if it stays, creating tmp fails
   cleanup_ = std::make_unique<CleanupOnSignal>(tmp_);
 }
@@ -100,12 +125,13 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   for (int attempt = 0; attempt < 100 && !f.valid(); ++attempt) {
     unsigned char random[6];
     if (::getrandom(random, sizeof random, 0) != sizeof random) throw_errno("getrandom");
-    tmp_name = "." + name + ".raison-tmp-";
+    tmp_name = "." + name + ".raison-tmp-" + std::to_string(::getpid()) + "-";
     for (unsigned char c : random) tmp_name += "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[c % 62];
     f.reset(::openat(dir_fd.get(), tmp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!f.valid() && errno != EEXIST) throw_errno("creating " + dir + "/" + tmp_name);
   }
   if (!f.valid()) throw_errno("creating a temporary file beside " + path);
+  reclaim_beside(p);
   const std::string tmp = dir + "/" + tmp_name;
   const CleanupOnSignal cleanup(dir_fd.get(), tmp_name);
   try {

@@ -2,7 +2,8 @@
 # SIGKILL at random moments while raison writes each output kind (directory, tar, tar.gz, tar.zst,
 # oci:, docker-archive:, and the manifest beside each) leaves that output whole — the same bytes as
 # an undisturbed reference run — or absent (issue 14, Deliver 4). The root is the cached bookworm
-# root with python3 seeded (about 40 MB kept, a run of a second or two).
+# root with python3 seeded (about 40 MB kept, a run of a second or two). The temporaries a killed run
+# leaves beside the output (.NAME.raison-tmp-PID…) are reclaimed by the next run to that destination.
 source "$(dirname "$0")/lib.sh"
 need_root
 py_cached_root
@@ -34,8 +35,15 @@ for kind in dir out.tar out.tar.gz out.tar.zst oci:img docker-archive:da.tar; do
         absent=$((absent + 1))
       fi
     done
-    rm -rf "$T/k/$path" "$T/k/$path.manifest.json" "$T/k"/.*raison-tmp* "$T/k"/.*raison-old*
+    rm -rf "$T/k/$path" "$T/k/$path.manifest.json"
   done
+  # What the killed runs left beside the output (their temporaries) goes with the next run there.
+  note "-o $kind: $(ls -A "$T/k" | grep -c raison- || true) temporaries left by the killed runs"
+  (cd "$T/k" && run "$kind") || fail "a run -o $kind after the killed ones"
+  same "$T/ref/$path" "$T/k/$path" || fail "-o $kind after the killed runs differs"
+  left=$(ls -A "$T/k" | grep raison- || true)
+  [ -z "$left" ] || fail "-o $kind: the killed runs' temporaries were not reclaimed: $left"
+  rm -rf "$T/k/$path" "$T/k/$path.manifest.json"
 done
 note "outputs whole: $whole, absent: $absent"
 echo "PASS: SIGKILL leaves every output kind whole or absent"

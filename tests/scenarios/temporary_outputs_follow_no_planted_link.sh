@@ -27,7 +27,7 @@ python3 - "$OUT.manifest.json" <<'PY' || fail "the manifest is not whole"
 import json, sys
 assert json.load(open(sys.argv[1]))["files"]
 PY
-grep -E 'openat\(.*\.out\.manifest\.json\.raison-tmp-[A-Za-z0-9]{6}".*O_CREAT' "$T/strace" >"$T/creat" \
+grep -E 'openat\(.*\.out\.manifest\.json\.raison-tmp-[0-9]+-[A-Za-z0-9]{6}".*O_CREAT' "$T/strace" >"$T/creat" \
   || { grep manifest "$T/strace"; fail "no temporary of the manifest in the trace"; }
 grep -q 'O_EXCL' "$T/creat" && grep -q 'O_NOFOLLOW' "$T/creat" || { cat "$T/creat"; fail "the temporary is not O_EXCL|O_NOFOLLOW"; }
 
