@@ -9,6 +9,7 @@
 #include "cli/sandbox.hpp"
 #include "raison/diff.hpp"
 #include "raison/error.hpp"
+#include "util/cleanup.hpp"
 #include "util/printable.hpp"
 
 using namespace raison::cli;
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "raison: {}\n", exec_in_root(argv[2], std::vector<std::string>(argv + 4, argv + argc)));
     return 127;
   }
+  raison::install_cleanup_handlers();  // SIGINT, SIGTERM, SIGHUP remove what the run made, exit 128+N
   CLI::App app{"raison: explain every file of a root, and build roots that hold only what they need"};
   app.require_subcommand(1);
   AnalysisText text;  // shared: only one subcommand is parsed

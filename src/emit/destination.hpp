@@ -4,8 +4,10 @@
 // leaves nothing half-written; write_file_atomically (raison/emit.hpp) does the same for one file.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "util/cleanup.hpp"
 #include "util/fd.hpp"
 
 namespace raison {
@@ -34,6 +36,7 @@ class StagedOutput {
   std::string dest_, tmp_;
   bool dest_exists_ = false;
   bool committed_ = false;
+  std::unique_ptr<CleanupOnSignal> cleanup_;  // tmp() is removed if a signal ends the run
 };
 
 // Closes a file written as an output. Throws Error ("closing WHAT: ...") if close(2) fails: some

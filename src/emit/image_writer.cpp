@@ -39,7 +39,7 @@ std::string rfc3339(std::int64_t t) {
 }
 
 Fd create_file(const std::string& p) {
-  Fd fd{::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
+  Fd fd{::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)};
   if (!fd.valid()) throw_errno("creating " + p);
   return fd;
 }
@@ -106,7 +106,7 @@ void write_docker_archive(const Root& root, const Analysis& analysis, const Outp
   if (!lf.valid()) {
     if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) throw_errno("creating a temporary file in " + dir);
     const std::string p = st.tmp() + "-layer";
-    lf.reset(::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    lf.reset(::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!lf.valid()) throw_errno("creating " + p);
     ::unlink(p.c_str());
   }

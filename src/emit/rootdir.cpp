@@ -181,7 +181,7 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
     if (!empty && !options.replace) throw Error(outdir + ": exists and is not empty (use --force to replace it)");
   }
   if (::mkdir(out.tmp().c_str(), 0700) != 0) throw_errno("creating " + out.tmp());
-  Fd dir{::open(out.tmp().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  Fd dir{::open(out.tmp().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
   if (!dir.valid()) throw_errno(out.tmp());
   // The files must fit, sparse ones counted whole: refused before anything is written.
   std::uint64_t needed = 0;

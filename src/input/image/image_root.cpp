@@ -5,6 +5,7 @@
 
 #include "input/image.hpp"
 #include "input/image/staging_tree.hpp"
+#include "util/cleanup.hpp"
 #include "raison/error.hpp"
 
 namespace raison {
@@ -45,11 +46,16 @@ ImageConfig parse_image_config(const nlohmann::json& config) {
 
 ImageRoot::~ImageRoot() {
   dir_.reset();
-  if (keep_staging_ || staging_.empty()) return;
+  if (staging_.empty()) return;
+  if (keep_staging_) {
+    unmark_staging(staging_, true);
+    return;
+  }
   try {
     remove_staging(staging_);
   } catch (const Error&) {  // a destructor cannot report; it is under the caller's temp dir
   }
+  unmark_staging(staging_, false);
 }
 
 void ImageRoot::set_image(nlohmann::json manifest, nlohmann::json config, std::vector<LayerInfo> layers) {

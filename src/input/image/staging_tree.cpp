@@ -16,6 +16,7 @@
 #include "raison/error.hpp"
 #include "util/temp_dir.hpp"
 #include "util/dir.hpp"
+#include "util/cleanup.hpp"
 
 namespace raison {
 
@@ -35,6 +36,7 @@ Fd dup_of(int fd) {
 
 StagingTree::StagingTree(const std::string& temp_dir) {
   const std::string base = temp_dir.empty() ? raison::temp_dir() : temp_dir;
+  reclaim_stale_staging(base);  // what runs killed by SIGKILL left
   std::string tmpl = base + "/raison-XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw_errno("creating a staging directory in " + base);
   path_ = tmpl;
@@ -43,6 +45,7 @@ StagingTree::StagingTree(const std::string& temp_dir) {
     ::rmdir(path_.c_str());
     throw_errno(path_);
   }
+  mark_staging(path_);  // locked and marked: removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
 }
 
 StagingTree::~StagingTree() {
@@ -52,6 +55,7 @@ StagingTree::~StagingTree() {
     remove_staging(path_);
   } catch (const Error&) {  // a destructor cannot report; the directory is under the caller's temp dir
   }
+  unmark_staging(path_, false);
 }
 
 // The staging walker: the algorithm of Root::resolve (one PathWalk: the same order, "." and "..",
