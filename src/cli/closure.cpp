@@ -3,6 +3,8 @@
 // footprint reported).
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "analysis/seeds.hpp"
 #include "cli/commands.hpp"
 #include "cli/report.hpp"
@@ -52,6 +54,8 @@ int run_closure(const ClosureArgs& args) {
   if (!args.quiet) {
     print_summary(analysis, options, args.verbose);
     if (!options.traces.empty()) print_trace_summary(analysis);
+    if (args.print_only_traced)
+      for (const auto& p : analysis.only_traced) fmt::print("only observed: {}\n", p);
     if (args.image_seeds) print_footprint(measure_footprint(*root, analysis.graph));
   }
   return analysis.incomplete() ? kIncomplete : kOk;
