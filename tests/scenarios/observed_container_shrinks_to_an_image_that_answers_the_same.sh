@@ -77,6 +77,12 @@ answers web >"$T/after"
 cmp -s "$T/before" "$T/after" || fail "web answers differently after the observation"
 cmp -s "$T/before" "$T/during" || fail "web answered differently while observed"
 
+# The live root reads as a directory root (nothing is written): the listening program resolves there.
+rz closure "/proc/$PID/root" --seed /usr/bin/python3.11 --list
+expect_rc 0 "closure of the live root /proc/$PID/root"
+assert_grep "$T/out" '^/usr/lib/x86_64-linux-gnu/libc\.so\.6$'
+assert_eq "$PID true" "$(pod inspect --format '{{.State.Pid}} {{.State.Running}}' web)" "web's pid and state after closure of its root"
+
 # The whole story in one command: observe (with requests), save the image, shrink it.
 timeout "$HANG_GUARD" "$RAISON" shrink web --observe 6 -o "docker-archive:$T/small.tar:raison/web:v1" >"$T/sh.out" 2>"$T/sh.err" & sh=$!
 for i in $(seq 100); do grep -q 'watching' "$T/sh.err" && break; sleep 0.1; done
