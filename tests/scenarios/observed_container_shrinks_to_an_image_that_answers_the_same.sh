@@ -71,6 +71,16 @@ assert_grep "$T/obs.log" "^/usr/bin/python3.11	# exe of pid $PID, listening on t
 # The watch: the file served while it watched, with the call and the pid that opened it.
 assert_grep "$T/obs.log" '^/usr/share/doc/python3/copyright	# openat by pid [0-9]+$'
 
+# Without --for, the watch lasts until SIGINT, then the log is written as after a duration.
+"$RAISON" observe web -o "$T/int.log" 2>"$T/int.err" & obs=$!
+for i in $(seq 100); do grep -q 'watching' "$T/int.err" && break; sleep 0.1; done
+assert_grep "$T/int.err" '^raison: watching 1 process until SIGINT$'
+fetch web /changelog.Debian.gz >/dev/null
+kill -INT $obs
+rc=0; wait $obs || rc=$?
+[ "$rc" = 0 ] || { cat "$T/int.err"; fail "raison observe stopped by SIGINT: exit $rc"; }
+assert_grep "$T/int.log" '^/usr/share/doc/python3/changelog.Debian.gz	# openat by pid [0-9]+$'
+
 # The container is unchanged: same PID, running, same answers.
 assert_eq "$PID true" "$(pod inspect --format '{{.State.Pid}} {{.State.Running}}' web)" "web's pid and state after observe"
 answers web >"$T/after"
