@@ -44,10 +44,8 @@ Observation observe(const std::string& name, double seconds) {
              pids.size() == 1 ? "" : "es", c.pid, snapped);
 
   // Watch their file activity for the duration; strace detaches at the end.
-  static double shown_seconds;
-  shown_seconds = seconds;
-  const std::string raw = trace::watch(pids, seconds, [](const std::vector<int>& p) {
-    if (shown_seconds > 0) fmt::print(stderr, "raison: watching {} process{} for {} s\n", p.size(), p.size() == 1 ? "" : "es", shown_seconds);
+  const std::string raw = trace::watch(pids, seconds, [seconds](const std::vector<int>& p) {
+    if (seconds > 0) fmt::print(stderr, "raison: watching {} process{} for {} s\n", p.size(), p.size() == 1 ? "" : "es", seconds);
     else fmt::print(stderr, "raison: watching {} process{} until SIGINT\n", p.size(), p.size() == 1 ? "" : "es");
   });
   for (auto& s : trace::sightings_of_strace(raw, first_cwd)) sightings.push_back(std::move(s));

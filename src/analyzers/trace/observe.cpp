@@ -309,7 +309,7 @@ int tracer_of(int pid) {
 }
 }  // namespace
 
-std::string watch(const std::vector<int>& pids, double seconds, void (*on_attached)(const std::vector<int>&)) {
+std::string watch(const std::vector<int>& pids, double seconds, const std::function<void(const std::vector<int>&)>& on_attached) {
   if (pids.empty()) return {};
   TempFile raw("raison-observe");
   std::vector<std::string> args = {"strace", "-f", "-qq", "-y", "-s", "4096", "-o", raw.path(), "-e",

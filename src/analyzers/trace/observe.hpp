@@ -4,6 +4,7 @@
 // entry naming its evidence. See README, "Observing a running container".
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,7 +64,7 @@ std::string format_observation(const Container& c, const std::vector<std::pair<i
 // Attaches `strace -f` to every pid and returns its log once `seconds` have passed (or, with
 // seconds <= 0, once raison gets SIGINT or SIGTERM); strace then detaches and the processes run on
 // as before. `on_attached` is called once strace has attached to the first pid.
-std::string watch(const std::vector<int>& pids, double seconds, void (*on_attached)(const std::vector<int>&) = nullptr);
+std::string watch(const std::vector<int>& pids, double seconds, const std::function<void(const std::vector<int>&)>& on_attached = {});
 
 // "5", "5s", "500ms", "2m", "1h" as seconds; nullopt-like -1 for a malformed duration.
 double parse_duration(const std::string& text);
