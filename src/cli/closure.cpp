@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "analysis/seeds.hpp"
 #include "cli/commands.hpp"
 #include "cli/report.hpp"
@@ -80,6 +82,8 @@ int run_closure(const ClosureArgs& args) {
     print_summary(analysis, options, args.verbose);
     print_packages(packages, analysis.graph, 10);
     if (!options.traces.empty()) print_trace_summary(analysis);
+    if (args.print_only_traced)
+      for (const auto& p : analysis.only_traced) fmt::print("only observed: {}\n", p);
     if (args.image_seeds) print_footprint(measure_footprint(*root, analysis.graph));
   }
   return analysis.incomplete() || !packages_read ? kIncomplete : kOk;

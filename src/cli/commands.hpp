@@ -35,6 +35,14 @@ struct ClosureArgs {
   bool preserve_privileges = false;  // directory output: keep setuid/setgid and capabilities
   bool quiet = false;
   bool verbose = false;  // print notes too
+  std::string observe;   // shrink --observe DURATION: `root` is a running container to observe first
+  bool print_only_traced = false;  // print every kept file only the trace explains, on stdout
+};
+
+struct ObserveArgs {
+  std::string container;  // a name or ID podman or docker knows
+  std::string log;        // -o
+  std::string duration;   // --for; empty: until SIGINT
 };
 
 struct WhyArgs {
@@ -103,5 +111,9 @@ int run_cost(const CostArgs& args);
 int run_diff(const DiffArgs& args);
 // 0: the HTML report written.
 int run_report(const ReportArgs& args);
+// 0: the observation written.
+int run_observe(const ObserveArgs& args);
+// shrink --observe: observe the container, then shrink its image with the observation (run_closure).
+int run_shrink_observed(ClosureArgs args);
 
 }  // namespace raison::cli

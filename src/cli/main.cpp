@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   auto* shrink = app.add_subcommand("shrink", "Shrink an image to what its Entrypoint and Cmd (and --seed) need");
   shrink->add_option("IMAGE", sh.root, "docker-archive:FILE[:NAME:TAG], oci:DIR[:TAG], a docker save tar, or a directory")->required();
   shrink->add_option("-o,--output", sh.out, "oci:DIR[:TAG], docker-archive:FILE[:NAME:TAG], X.tar[.gz|.zst] or a directory")->required();
+  shrink->add_option("--observe", sh.observe, "IMAGE is a running podman or docker container: observe it for DURATION (5s, 2m), then shrink its image with what it did as --trace");
   add_output_options(*shrink, sh);
   add_analysis_options(*shrink, sh.options, text);
 
@@ -93,6 +94,12 @@ int main(int argc, char** argv) {
   report->add_option("-o,--output", rp.out, "The HTML file to write")->required();
   report->add_flag("-f,--force", rp.force, "Replace an existing file");
 
+  ObserveArgs ob;
+  auto* observe = app.add_subcommand("observe", "Watch a running podman or docker container (snapshot, then strace) and write what it used as a --trace log");
+  observe->add_option("CONTAINER", ob.container, "Its name or ID")->required();
+  observe->add_option("-o,--output", ob.log, "Where to write the log")->required();
+  observe->add_option("--for", ob.duration, "How long to watch (5, 5s, 500ms, 2m, 1h; default: until SIGINT)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -106,7 +113,7 @@ int main(int argc, char** argv) {
     }
     if (shrink->parsed()) {
       finish_options(sh.options, text);
-      return run_closure(sh);
+      return sh.observe.empty() ? run_closure(sh) : run_shrink_observed(sh);
     }
     if (why->parsed()) {
       finish_options(w.options, text);
@@ -120,6 +127,7 @@ int main(int argc, char** argv) {
     }
     if (diff->parsed()) return run_diff(df);
     if (report->parsed()) return run_report(rp);
+    if (observe->parsed()) return run_observe(ob);
     return run_verify(vf);
   } catch (const CLI::Error& e) {
     fmt::print(stderr, "raison: {}\n", raison::printable(e.what()));

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "analyzers/trace/observe.hpp"
 #include "analyzers/trace/path_list.hpp"
 #include "analyzers/trace/strace.hpp"
 #include "test_util.hpp"
@@ -337,4 +338,50 @@ TEST_CASE("strace: what a call creates: O_CREAT, mkdir, the new name of rename a
   CHECK((frag.uses[0].path == "/run/x" && frag.uses[0].creates && !frag.uses[0].ok));
   CHECK((frag.uses[1].path == "/var/log/a.log" && frag.uses[1].creates && frag.uses[1].ok));
   CHECK((frag.uses[2].path == "/etc/passwd" && !frag.uses[2].creates));
+}
+
+TEST_CASE("path lists: evidence after a tab names the call, the pid and a creation") {
+  const char* list =
+      "# raison observe\n/usr/lib/x86_64-linux-gnu/libc.so.6\t# mapped by pid 12\n/usr/bin/python3.11\t# exe of pid 12, listening on tcp port "
+      "8000\n/tmp/x\t# openat by pid 40, created\n/etc/hosts\t#\n/a b\n";
+  auto log = parse_path_list(list);
+  REQUIRE(log.uses.size() == 5);
+  CHECK(log.uses[0] == PathUse{"/usr/lib/x86_64-linux-gnu/libc.so.6", "mapped", 12, 2, true, ""});
+  CHECK(log.uses[1] == PathUse{"/usr/bin/python3.11", "exe", 12, 3, true, ""});
+  CHECK(log.uses[2] == PathUse{"/tmp/x", "openat", 40, 4, true, "", true});
+  CHECK(log.uses[3] == PathUse{"/etc/hosts", "list", 0, 5, true, ""});
+  CHECK(log.uses[4].path == "/a b");  // a blank is part of the path; only a tab starts evidence
+  CHECK(detect_log_format(list) == LogFormat::PathList);
+}
+
+TEST_CASE("observe: the snapshot of this process names its exe and every mapped file, and reads back as a path list") {
+  const int pid = int(::getpid());
+  const auto seen = snapshot({pid});
+  std::set<std::string> mapped, want;
+  for (const auto& s : seen)
+    if (s.evidence == "mapped by pid " + std::to_string(pid)) mapped.insert(s.path);
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    auto slash = line.find('/');
+    if (slash == std::string::npos || line.find(" (deleted)") != std::string::npos) continue;
+    const std::string path = line.substr(slash);
+    if (path.rfind("/dev/", 0) != 0 && path.rfind("/memfd:", 0) != 0) want.insert(path);
+  }
+  REQUIRE(!want.empty());
+  CHECK(mapped == want);
+  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  CHECK(std::count(seen.begin(), seen.end(), Sighting{exe, "exe of pid " + std::to_string(pid)}) == 1);
+
+  const Container c{"podman", "test", pid, "sha256:0"};
+  auto log = parse_trace_log(format_observation(c, command_lines({pid}), seen));
+  REQUIRE(log.uses.size() == seen.size());
+  CHECK(log.problems.empty());
+  CHECK(std::any_of(log.uses.begin(), log.uses.end(), [&](const PathUse& u) { return u.path == exe && u.syscall == "exe" && u.pid == pid; }));
+
+  CHECK(parse_duration("5") == 5);
+  CHECK(parse_duration("500ms") == 0.5);
+  CHECK(parse_duration("2m") == 120);
+  CHECK(parse_duration("x") < 0);
+  CHECK(parse_duration("-1s") < 0);
+  CHECK(parse_duration("3 days") < 0);
 }

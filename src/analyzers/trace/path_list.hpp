@@ -13,7 +13,9 @@ enum class LogFormat { Strace, PathList };
 
 // Lines starting with '#' (after blanks) and blank lines are skipped; each other line, trimmed of
 // surrounding blanks and '\r', is one absolute path (syscall "list", ok = true). A relative path is a
-// LogProblem.
+// LogProblem. A line may name its evidence after a tab, as `raison observe` writes it:
+// "PATH<TAB># CALL by pid N[, created]" or "PATH<TAB># WHAT of pid N[, ...]" sets syscall (CALL or
+// WHAT: "openat", "mapped", "exe", "open fd", ...), pid and creates.
 TraceLog parse_path_list(std::string_view text);
 
 // PathList if the first lines that are neither blank nor comments all start with '/', Strace

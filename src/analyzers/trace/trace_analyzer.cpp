@@ -55,7 +55,9 @@ class TraceAnalyzer final : public Analyzer {
         std::string detail = "seen at run time: " + use.syscall + (use.pid ? " by pid " + std::to_string(use.pid) : "") +
                              " (" + base_name(file) + " line " + std::to_string(use.line) + ")";
         // An executed file is a program: its own needs (loader, libraries, #! interpreter) follow.
-        const ReasonKind kind = use.syscall == "execve" || use.syscall == "execveat" ? ReasonKind::Exec : ReasonKind::Trace;
+        // (So is the exe of a process `raison observe` found running.)
+        const ReasonKind kind =
+            use.syscall == "execve" || use.syscall == "execveat" || use.syscall == "exe" ? ReasonKind::Exec : ReasonKind::Trace;
         ctx.reach(*r, Reason{kind, "trace", "", detail});
         traced_.insert(r->path);
         for (const auto& link : r->links) traced_.insert(link);
