@@ -35,13 +35,9 @@ struct Slot {
 Slot g_slots[kSlots];
 std::atomic<pid_t> g_child{0};
 
-struct Dirent64 {
-  ino64_t d_ino;
-  off64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
+// getdents64 fills the buffer with records laid out as glibc's `struct dirent64` (d_ino, d_off,
+// d_reclen, d_type, then the name), which is what it is read as.
+using Dirent64 = struct dirent64;
 
 bool dot_or_dotdot(const char* n) { return n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')); }
 
