@@ -66,6 +66,12 @@ struct Manifest {
 // not a raison-manifest/1 document, or its files, seeds, analyzers, env or source have the wrong type.
 Manifest read_manifest(const std::string& path);
 
+// The packages a manifest's file entry names ("packages": their names joined by ","; an older "package"
+// string as it is); "" when it names none. `manifest_records_packages` says whether the manifest was
+// written with ownership at all (a top-level "packages" list), so that "" means "no package".
+std::string manifest_package_label(const nlohmann::json& file);
+bool manifest_records_packages(const nlohmann::json& manifest);
+
 // True if `path` is a regular file whose first non-blank byte is '{': a manifest rather than a root.
 bool looks_like_manifest(const std::string& path);
 

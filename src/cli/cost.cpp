@@ -14,6 +14,7 @@
 #include "raison/cost.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
+#include "raison/packages.hpp"
 
 namespace raison::cli {
 
@@ -23,6 +24,11 @@ ClosureGraph load_closure_graph(const std::string& source, const std::string& pl
     Graph g = graph_from_manifest(m);
     ClosureGraph out{.graph = std::move(g), .manifest = m.json};
     out.bytes = vertex_bytes(out.graph);  // a manifest's sizes are those written, generated files' included
+    out.packages_known = manifest_records_packages(m.json);
+    if (out.packages_known)
+      for (const auto& f : m.json["files"])
+        if (f.is_object() && f.contains("path") && f["path"].is_string())
+          out.package_of[f["path"].get<std::string>()] = manifest_package_label(f);
     return out;
   }
   // Open the root; seeds: those given, else an image's own.
@@ -36,30 +42,35 @@ ClosureGraph load_closure_graph(const std::string& source, const std::string& pl
   print_diagnostics(analysis, false);
   ClosureGraph out{.graph = std::move(analysis.graph)};
   out.bytes = vertex_bytes(out.graph, analysis.generated);
+  // Owners from the root's own package databases, by file (every name of a file has its owners).
+  const PackageIndex index = read_packages(*root);
+  out.packages_known = !index.empty();
+  for (std::size_t v = 0; out.packages_known && v < out.graph.vertex_count(); ++v) {
+    const FileNode& n = out.graph.node(Graph::Vertex(v));
+    if (n.path.empty() || n.stat.type == FileType::Directory) continue;
+    std::string label;
+    for (const auto& o : index.owners(n.stat.id)) label += (label.empty() ? "" : ",") + index.packages()[o.package].name;
+    for (const auto& name : n.names) out.package_of[name] = label;
+  }
   return out;
 }
 
-OwnerOf manifest_owner(const nlohmann::json& manifest) {
-  // Package ownership, when the manifest records it per file ("package"); else the file's directory.
-  std::map<std::string, std::string> owner;
-  if (manifest.is_object() && manifest.contains("files") && manifest["files"].is_array())
-    for (const auto& f : manifest["files"])
-      if (f.is_object() && f.contains("package") && f["package"].is_string() && f.contains("path") && f["path"].is_string())
-        owner[f["path"].get<std::string>()] = f["package"].get<std::string>();
-  if (owner.empty()) return directory_owner;
-  return [owner = std::move(owner)](const std::string& path) {
-    auto it = owner.find(path);
-    return it != owner.end() ? it->second : directory_owner(path);
+OwnerOf package_owner(const ClosureGraph& c) {
+  // Package ownership when the root's databases or the manifest record it; else the file's directory.
+  if (!c.packages_known) return directory_owner;
+  return [&c](const std::string& path) {
+    auto it = c.package_of.find(path);
+    return it == c.package_of.end() ? directory_owner(path) : it->second.empty() ? std::string("(no package)") : it->second;
   };
 }
 
 namespace {
 
-const char* heading(CostBy by) {
+const char* heading(CostBy by, bool packages_known) {
   switch (by) {
     case CostBy::File: return "FILE";
     case CostBy::Module: return "MODULE";
-    case CostBy::Package: return "PACKAGE (directory until packages are known)";
+    case CostBy::Package: return packages_known ? "PACKAGE" : "PACKAGE (by directory: the root has no package database)";
     case CostBy::Seed: return "SEED";
   }
   return "";
@@ -74,7 +85,7 @@ int run_cost(const CostArgs& args) {
   // The closure graph, its dominator tree and the rows asked for.
   const ClosureGraph c = load_closure_graph(args.source, args.platform, args.options);
   const CostTree tree = dominator_costs(c.graph, c.bytes);
-  std::vector<CostRow> rows = cost_rows(c.graph, tree, c.bytes, *by, manifest_owner(c.manifest));
+  std::vector<CostRow> rows = cost_rows(c.graph, tree, c.bytes, *by, package_owner(c));
   const std::size_t all = rows.size();
   if (args.top > 0 && rows.size() > args.top) rows.resize(args.top);
   const std::uint64_t total = tree.cost[c.graph.source()], files = tree.files[c.graph.source()];
@@ -97,7 +108,7 @@ int run_cost(const CostArgs& args) {
   }
   std::string text = fmt::format("{} regular files, {} kept ({} B); by {}, the top {} of {} (BYTES: what leaves the closure without it; OWN: its own files):\n", files, human_bytes(total), total,
                                  args.by, rows.size(), all);
-  text += fmt::format("{:>10}  {:>6}  {:>5}  {:>10}  {}\n", "BYTES", "SHARE", "FILES", "OWN", heading(*by));
+  text += fmt::format("{:>10}  {:>6}  {:>5}  {:>10}  {}\n", "BYTES", "SHARE", "FILES", "OWN", heading(*by, c.packages_known));
   for (const auto& r : rows)
     text += fmt::format("{:>10}  {:>5.1f}%  {:>5}  {:>10}  {}\n", human_bytes(r.bytes), total ? 100.0 * double(r.bytes) / double(total) : 0.0,
                         r.files, human_bytes(r.own), r.name);

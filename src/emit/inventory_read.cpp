@@ -1,6 +1,7 @@
 // A manifest as `diff` compares it: every path it lists but directories, with the size and sha256 it
 // recorded, a hardlink as another name of the file it links to, and the reasons of each path.
 #include "raison/diff.hpp"
+#include "raison/emit.hpp"
 #include "raison/error.hpp"
 
 namespace raison {
@@ -31,7 +32,7 @@ Inventory inventory_of_manifest(const nlohmann::json& m, const std::string& name
         }
         if (e.type == FileType::Symlink) e.target = f.value("target", std::string());
       }
-      if (f.contains("package") && f["package"].is_string()) e.package = f["package"].get<std::string>();
+      e.package = manifest_package_label(f);
       for (const auto& r : f.value("reasons", nlohmann::json::array())) {
         auto kind = reason_kind_from_string(r.at("kind").get<std::string>());
         if (!kind) throw Error(path + ": unknown reason kind " + r.at("kind").dump());

@@ -149,4 +149,20 @@ Graph graph_from_manifest(const Manifest& manifest) {
   }
 }
 
+std::string manifest_package_label(const nlohmann::json& file) {
+  if (!file.is_object()) return "";
+  std::string label;
+  if (auto it = file.find("packages"); it != file.end() && it->is_array())
+    for (const auto& p : *it)
+      if (p.is_object() && p.contains("name") && p["name"].is_string())
+        label += (label.empty() ? "" : ",") + p["name"].get<std::string>();
+  if (label.empty())
+    if (auto it = file.find("package"); it != file.end() && it->is_string()) label = it->get<std::string>();
+  return label;
+}
+
+bool manifest_records_packages(const nlohmann::json& manifest) {
+  return manifest.is_object() && manifest.contains("packages") && manifest["packages"].is_array();
+}
+
 }  // namespace raison

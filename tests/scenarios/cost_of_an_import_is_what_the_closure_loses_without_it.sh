@@ -79,6 +79,22 @@ for by in file package; do
   expect_rc 0 "cost --by $by"
   [ "$(grep -c '%' "$T/out")" = 5 ] || { cat "$T/out"; fail "--top 5 printed other than 5 rows"; }
 done
+# By package: the owners come from the root's dpkg database (the manifest records them); each library
+# is charged to the package dpkg -S names for it, and the script, which no package lists, to none.
+rz cost "$T/with.json" --by package --top 0 --json
+expect_rc 0 "cost --by package --json"
+for lib in /usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libsqlite3.so.0; do
+  owner=$(dpkg --admindir="$ROOT/var/lib/dpkg" -S "$lib" | cut -d: -f1)
+  got=$(python3 -c 'import json,os,sys
+rows = json.load(open(sys.argv[1]))["rows"]
+print(",".join(r["name"] for r in rows if any(os.path.basename(p) == os.path.basename(sys.argv[2]) for p in r["paths"])))' "$T/out" "$lib")
+  assert_eq "$owner" "$got" "the package cost charges $lib to"
+done
+python3 -c 'import json,sys
+rows = json.load(open(sys.argv[1]))["rows"]
+assert any(r["name"] == "(no package)" and sys.argv[2] in r["paths"] for r in rows), "the script is not under (no package)"' \
+  "$T/out" "$app" || fail "cost --by package: $app is not charged to (no package)"
+
 rz cost "$T/with.json" --by nothing
 expect_rc 2 "an unknown --by"
 echo PASS
