@@ -46,6 +46,11 @@ nlohmann::json report_data(const ReportInput& in) {
     nlohmann::json dirs = nlohmann::json::array();
     for (const auto& d : in.footprint->dropped) dirs.push_back({d.dir, d.bytes});
     data["dropped"] = {{"total", in.footprint->total_bytes}, {"kept", in.footprint->kept_bytes}, {"by_directory", dirs}, {"by_package", nullptr}};
+    if (!in.dropped_by_package.empty()) {
+      nlohmann::json packages = nlohmann::json::array();
+      for (const auto& [name, bytes] : in.dropped_by_package) packages.push_back({name, bytes});
+      data["dropped"]["by_package"] = std::move(packages);
+    }
   } else {
     data["dropped_note"] = in.footprint_note;
   }

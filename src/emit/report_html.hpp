@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "raison/closure.hpp"
@@ -20,6 +21,8 @@ struct ReportInput {
   const std::vector<std::uint64_t>* bytes = nullptr;  // vertex_bytes()
   const Footprint* footprint = nullptr;     // the whole root's, when it could be opened again
   std::string footprint_note;               // why there is none
+  // Dropped bytes by package (name, bytes; most first), when the root has a package database.
+  std::vector<std::pair<std::string, std::uint64_t>> dropped_by_package{};
 };
 
 // The report's data as JSON (the page's "nodes", "why", "dropped"...).

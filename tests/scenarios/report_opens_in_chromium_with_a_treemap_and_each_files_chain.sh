@@ -67,8 +67,18 @@ assert chain[-1].startswith("needed") and "libssl.so.3" in chain[-1], chain
 assert any("/_ssl." in h for h in chain), chain
 text = "".join(p.text)
 assert "Dropped bytes" in text and "/usr/share" in text, "no dropped directories"
+assert "coreutils" in text, "no dropped packages"
 print("rects", len(p.rects), "chain", " | ".join(chain), file=sys.stderr)
 PY
+
+# Dropped bytes by package: coreutils (nothing of it is kept for a Python script and perl) is charged
+# the bytes of the regular files dpkg lists for it in the root.
+want=$(dpkg --admindir="$ROOT/var/lib/dpkg" -L coreutils | while read -r f; do
+  if [ -f "$ROOT$f" ] && [ ! -L "$ROOT$f" ]; then stat -c %s "$ROOT$f"; fi; done | awk '{ s += $1 } END { print s }')
+got=$(python3 -c 'import json, re, sys
+d = json.loads(re.search(r"<script type=\"application/json\" id=\"data\">(.*?)</script>", open(sys.argv[1]).read(), re.S).group(1))
+print(dict(d["dropped"]["by_package"]).get("coreutils"))' "$T/report.html")
+assert_eq "$want" "$got" "dropped bytes of coreutils in the report"
 
 # Zoomed in on the script (as a click on its rectangle does): its own dominator children.
 chrome --dump-dom "file://$T/report.html#zoom=$app" >"$T/zoom.html" 2>"$T/chrome.err" || { cat "$T/chrome.err"; fail "chromium --dump-dom (zoom)"; }
