@@ -54,6 +54,9 @@ void write_file_atomically(const std::string& path, const std::string& text);
 // image behind.
 void check_output_dir(const std::string& path);
 
+// The manifest's word for a file's type: "file", "dir", "symlink", "other".
+const char* manifest_type_name(FileType type);
+
 // A manifest read back (emit/manifest_read.cpp): what it was made with, and the whole document.
 struct Manifest {
   std::string file{};     // the file it was read from

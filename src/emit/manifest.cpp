@@ -12,9 +12,7 @@
 
 namespace raison {
 
-namespace {
-
-const char* type_name(FileType t) {
+const char* manifest_type_name(FileType t) {
   switch (t) {
     case FileType::Regular: return "file";
     case FileType::Directory: return "dir";
@@ -23,6 +21,8 @@ const char* type_name(FileType t) {
   }
   return "other";
 }
+
+namespace {
 
 nlohmann::json reason_json(const Reason& r) {
   return {{"kind", to_string(r.kind)}, {"analyzer", r.analyzer}, {"from", r.from}, {"detail", r.detail}};
@@ -75,7 +75,7 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
     const FileNode& n = g.node(k.vertex);
     nlohmann::json f;
     f["path"] = k.path;
-    f["type"] = type_name(n.stat.type);
+    f["type"] = manifest_type_name(n.stat.type);
     f["mode"] = fmt::format("{:04o}", n.stat.mode & 07777);
     f["uid"] = n.stat.uid;
     f["gid"] = n.stat.gid;

@@ -7,22 +7,12 @@
 #include <map>
 
 #include "emit/report_html.hpp"
+#include "raison/emit.hpp"
 
 namespace raison {
 
 extern const char* const kReportPage;
 
-namespace {
-const char* type_name(FileType t) {
-  switch (t) {
-    case FileType::Regular: return "file";
-    case FileType::Directory: return "dir";
-    case FileType::Symlink: return "symlink";
-    case FileType::Other: return "other";
-  }
-  return "other";
-}
-}  // namespace
 
 nlohmann::json report_data(const ReportInput& in) {
   const Graph& g = *in.graph;
@@ -36,7 +26,7 @@ nlohmann::json report_data(const ReportInput& in) {
   nlohmann::json nodes = nlohmann::json::array(), why = nlohmann::json::array();
   for (auto v : order) {
     const int parent = tree.idom[v] == CostTree::kNone ? -1 : index.at(tree.idom[v]);
-    nodes.push_back({v == g.source() ? "(seeds)" : g.node(v).path, tree.own[v], tree.cost[v], parent, type_name(g.node(v).stat.type)});
+    nodes.push_back({v == g.source() ? "(seeds)" : g.node(v).path, tree.own[v], tree.cost[v], parent, manifest_type_name(g.node(v).stat.type)});
     const auto chain = v == g.source() ? std::vector<Graph::Hop>{} : g.why(v);
     if (chain.empty()) why.push_back(nullptr);
     else why.push_back({index.at(chain.back().from), std::string(to_string(chain.back().reason.kind)), chain.back().reason.detail});

@@ -13,20 +13,6 @@ namespace {
 
 constexpr std::size_t kLimit = 256u << 20;
 
-ListedPath locate_apk(const Root& root, const std::string& path) {
-  ListedPath l{.listed = path, .canonical = {}, .id = {}, .type = FileType::Other};
-  try {
-    const Resolved r = root.resolve(path, false);
-    if (r.exists) {
-      l.canonical = r.path;
-      l.id = r.stat.id;
-      l.type = r.stat.type;
-    }
-  } catch (const Error&) {
-  }
-  return l;
-}
-
 }  // namespace
 
 void read_apk(const Root& root, const std::string& distro, PackageIndex& index) {
@@ -56,7 +42,7 @@ void read_apk(const Root& root, const std::string& distro, PackageIndex& index) 
     }
     if (p.name.empty()) throw Error(db.path + ": line " + std::to_string(block.line) + ": a package without P:");
     const std::size_t pkg = index.add_package(std::move(p));
-    for (const auto& path : paths) index.add_path(pkg, locate_apk(root, path));
+    for (const auto& path : paths) index.add_path(pkg, locate_listed(root, path, path));
   }
 }
 

@@ -43,20 +43,6 @@ std::map<std::string, Diversion> read_diversions(const Root& root) {
   return out;
 }
 
-ListedPath locate(const Root& root, const std::string& listed, const std::string& where) {
-  ListedPath l{.listed = listed, .canonical = {}, .id = {}, .type = FileType::Other};
-  try {
-    const Resolved r = root.resolve(where, false);
-    if (!r.exists) return l;
-    l.canonical = r.path;
-    l.id = r.stat.id;
-    l.type = r.stat.type;
-  } catch (const Error&) {
-    // a loop of links: the path is not there as a file
-  }
-  return l;
-}
-
 // /var/lib/dpkg/alternatives/NAME: the mode, the master link, then "name\nlink" pairs of slaves up to
 // a blank line. Each link points at /etc/alternatives/NAME, a link to the chosen alternative.
 void read_alternatives(const Root& root, PackageIndex& index) {
@@ -81,7 +67,7 @@ void read_alternatives(const Root& root, PackageIndex& index) {
       for (const auto& o : owners) {
         if (!o.via.empty()) continue;
         for (const auto& path : {etc, link}) {
-          const ListedPath l = locate(root, path, path);
+          const ListedPath l = locate_listed(root, path, path);
           if (!l.canonical.empty() && l.type == FileType::Symlink) index.add_owner(l.id, {o.package, "alternative " + alt});
         }
       }
@@ -130,7 +116,7 @@ void read_dpkg(const Root& root, const std::string& distro, PackageIndex& index)
       // A path diverted away from this package: its file is under the diverted name.
       const auto div = diversions.find(path);
       const bool diverted = div != diversions.end() && div->second.by != name;
-      ListedPath l = locate(root, line, diverted ? div->second.to : path);
+      ListedPath l = locate_listed(root, line, diverted ? div->second.to : path);
       if (dirs.count(path)) l.type = FileType::Directory;
       index.add_path(pkg, std::move(l), diverted ? "diversion" : "");
     }

@@ -107,4 +107,22 @@ std::set<std::size_t> kept_packages(const PackageIndex& index, const std::set<Fi
 
 }  // namespace packages
 
+namespace packages {
+
+ListedPath locate_listed(const Root& root, const std::string& listed, const std::string& where) {
+  ListedPath l{.listed = listed, .canonical = {}, .id = {}, .type = FileType::Other};
+  try {
+    const Resolved r = root.resolve(where, false);
+    if (!r.exists) return l;
+    l.canonical = r.path;
+    l.id = r.stat.id;
+    l.type = r.stat.type;
+  } catch (const Error&) {
+    // a loop of links: no file is at that path
+  }
+  return l;
+}
+
+}  // namespace packages
+
 }  // namespace raison

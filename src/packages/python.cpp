@@ -59,17 +59,7 @@ std::string record_path(const std::string& line) {
 }
 
 void add_listed(const Root& root, PackageIndex& index, std::size_t pkg, const std::string& path) {
-  ListedPath l{.listed = path, .canonical = {}, .id = {}, .type = FileType::Other};
-  try {
-    const Resolved r = root.resolve(path, false);
-    if (r.exists) {
-      l.canonical = r.path;
-      l.id = r.stat.id;
-      l.type = r.stat.type;
-    }
-  } catch (const Error&) {
-  }
-  index.add_path(pkg, std::move(l));
+  index.add_path(pkg, locate_listed(root, path, path));
 }
 
 void read_distribution(const Root& root, PackageIndex& index, const std::string& site, const std::string& entry) {

@@ -18,6 +18,11 @@ void read_dpkg(const Root& root, const std::string& distro, PackageIndex& index)
 void read_apk(const Root& root, const std::string& distro, PackageIndex& index);
 void read_python(const Root& root, PackageIndex& index);
 
+// A path a database lists (`listed`), found in the root at `where` (the same path, or where a diversion
+// put it) without following its last link: its canonical path, identity and type; canonical empty when
+// it is not there (missing, or a loop of links, which no file can be at).
+ListedPath locate_listed(const Root& root, const std::string& listed, const std::string& where);
+
 // dpkg's info file of a package: "NAME:ARCH.SUFFIX" for a Multi-Arch: same package when it exists,
 // else "NAME.SUFFIX" (as dpkg names them), as a canonical path; empty if neither exists.
 std::string dpkg_info_file(const Root& root, const Package& p, const std::string& suffix);
