@@ -16,7 +16,12 @@ IMG=$(debian_image)
 trap 'pod rm -f -t 0 web small >/dev/null 2>&1; rm -rf "$T"' EXIT
 
 # raison asks podman through its own configuration: the same private store as `pod`.
-pod pull -q "oci:$IMG:bookworm" >"$T/id" 2>"$T/pod.err" || { cat "$T/pod.err"; fail "podman pull"; }
+# The image goes in as a docker-archive with a name of its own: `podman pull oci:PATH` names the image
+# after PATH, which podman refuses when it has capitals (mktemp's cache directories do).
+skopeo copy -q "oci:$IMG:bookworm" "docker-archive:$T/in.tar:localhost/raison-observe:in" 2>"$T/pod.err" \
+  || { cat "$T/pod.err"; fail "skopeo copy of the test image"; }
+pod load -q -i "$T/in.tar" >/dev/null 2>"$T/pod.err" || { cat "$T/pod.err"; fail "podman load"; }
+pod image inspect --format '{{.Id}}' localhost/raison-observe:in >"$T/id" 2>"$T/pod.err" || { cat "$T/pod.err"; fail "podman image inspect"; }
 printf '[storage]\ndriver="vfs"\ngraphroot="%s"\nrunroot="%s"\n' "$T/podman/root" "$T/podman/run" >"$T/podman/storage.conf"
 export CONTAINERS_CONF=$T/podman/containers.conf CONTAINERS_STORAGE_CONF=$T/podman/storage.conf
 ID=$(cat "$T/id")
