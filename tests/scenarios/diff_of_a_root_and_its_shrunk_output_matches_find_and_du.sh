@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `raison diff A B` between the bookworm root and the root shrunk from it gives the paths and bytes
-# that find and du give: B's files are all A's (nothing added or changed), the removed paths are A's
+# that find and du give: B's files are all A's (nothing added; changed only the package database raison
+# trims, as cmp finds), the removed paths are A's
 # paths (all but directories) that B lacks, and every byte total is du's over the same regular files
 # (a hardlinked file counted once). --fail-on-growth exits 1 exactly when B grew by more than the
 # limit, 0 otherwise; a limit that is not one is a usage error (2).
@@ -24,7 +25,14 @@ regular0() { (cd "$1" && find . -type f -print0); }
 assert_eq "$(regular0 "$A" | (cd "$A" && du_bytes))" "$(field 'a["bytes"]')" "A's bytes vs du"
 assert_eq "$(regular0 "$B" | (cd "$B" && du_bytes))" "$(field 'b["bytes"]')" "B's bytes vs du"
 assert_eq "$(comm -13 <(paths "$A") <(paths "$B") | wc -l)" "$(field 'len(added)')" "added paths vs find"
-assert_eq 0 "$(field 'len(changed)')" "changed paths (B's files are copies of A's)"
+# Changed: the files of both whose bytes differ (cmp), which are the package database raison trims to
+# the kept files (/var/lib/dpkg: status and the kept packages' lists); every other file is a copy.
+comm -12 <(paths "$A") <(paths "$B") | while IFS= read -r p; do
+  if [ -f "$A/$p" ] && [ ! -L "$A/$p" ] && ! cmp -s "$A/$p" "$B/$p"; then echo "/$p"; fi
+done | LC_ALL=C sort >"$T/changed.cmp"
+assert_eq "$(cat "$T/changed.cmp")" "$(field '"\n".join(sorted(c["path"] for c in changed))')" "the changed paths vs cmp"
+[ -s "$T/changed.cmp" ] || fail "no changed file: the trimmed package database should differ"
+if grep -v '^/var/lib/dpkg/' "$T/changed.cmp"; then fail "files changed outside the trimmed package database"; fi
 comm -23 <(paths "$A") <(paths "$B") >"$T/removed.find"
 assert_eq "$(wc -l <"$T/removed.find")" "$(field 'len(removed)')" "removed paths vs find"
 assert_eq "$(sed 's,^,/,' "$T/removed.find")" "$(field '"\n".join(sorted(c["path"] for c in removed))')" "the removed paths"
