@@ -13,8 +13,10 @@ seconds=${FUZZ_SECONDS:-10}
 runs=${FUZZ_RUNS:-2000000}
 jobs=${FUZZ_BUILD_JOBS:-2}
 if [ ! -f "$build/build.ninja" ]; then
-  CC=clang CXX=clang++ meson setup "$build" "$src" -Dfuzz=true -Dbuildtype=debugoptimized >"$build.setup.log" 2>&1 \
-    || { cat "$build.setup.log" >&2; exit 1; }
+  setup_log=$(mktemp)
+  CC=clang CXX=clang++ meson setup "$build" "$src" -Dfuzz=true -Dbuildtype=debugoptimized >"$setup_log" 2>&1 \
+    || { cat "$setup_log" >&2; rm -f "$setup_log"; exit 1; }
+  rm -f "$setup_log"
 fi
 ninja -C "$build" -j "$jobs" fuzz >&2
 work=$(mktemp -d "${TMPDIR:-/tmp}/raison-fuzz.XXXXXX")
