@@ -1,4 +1,5 @@
-// glibc's ld.so.cache parser, then the loader's lookup over what it parsed.
+// glibc's ld.so.cache parser, then the loader's lookup over what it parsed, and our writer on the entries
+// (what it writes must parse back).
 #include "analyzers/elf/ldcache.hpp"
 #include "harness.hpp"
 
@@ -11,5 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       raison::elf::ld_cache_lookup(cache, e.soname, raison::elf::ld_cache_flags_for(2, 62), hwcaps);
       break;
     }
+    raison::elf::parse_ld_cache(raison::elf::write_ld_cache(cache.entries));
   });
 }
