@@ -469,3 +469,15 @@ TEST_CASE("ldcache: truncated, random and damaged caches give raison::Error, nev
   CHECK_THROWS_AS(raison::elf::parse_ld_cache("hello"), raison::Error);
   CHECK_THROWS_AS(raison::elf::write_ld_cache({{"libq.so", "/q", 3, kExt, ""}}), raison::Error);
 }
+
+// Found by the UBSan build (-Db_sanitize=address,undefined): the header's 12 unused bytes were written by
+// shifting a 64-bit value by up to 88 bits, which is undefined. They must be zero, as ldconfig writes them.
+TEST_CASE("ldcache: the cache we write has the new header's unused bytes zero, as glibc's cache_file_new") {
+  std::string bytes = raison::elf::write_ld_cache({{"libz.so.1", "/usr/lib/x86_64-linux-gnu/libz.so.1", 0x303, 0, ""}});
+  // magic "glibc-ld.so.cache" "1.1" (20), nlibs (4), len_strings (4), flags (1), padding (3),
+  // extension_offset (4), unused[3] (12): the entries start at 48.
+  REQUIRE(bytes.size() > 48);
+  CHECK(bytes.substr(0, 20) == "glibc-ld.so.cache1.1");
+  CHECK(bytes.substr(36, 12) == std::string(12, '\0'));
+  CHECK(bytes.substr(29, 3) == std::string(3, '\0'));
+}

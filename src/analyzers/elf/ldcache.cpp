@@ -333,8 +333,9 @@ std::string write_ld_cache(std::vector<LdCacheEntry> entries) {
     return it->second;
   };
   // Little-endian, as the cache's flags byte says: the writer serves x86-64 and other LE targets.
+  // Bytes past the value's eight are zero (padding: `put(out, 0, 12)`); shifting by 64 or more is undefined.
   auto put = [](std::string& o, std::uint64_t v, unsigned n) {
-    for (unsigned i = 0; i < n; ++i) o.push_back(char((v >> (8 * i)) & 0xff));
+    for (unsigned i = 0; i < n; ++i) o.push_back(i < 8 ? char((v >> (8 * i)) & 0xff) : '\0');
   };
   std::string table;
   for (const auto& e : entries) {
