@@ -19,6 +19,8 @@
 // strace and P stay outside the namespace: no process the command can see has them as parent.
 #include "cli/sandbox.hpp"
 
+#include "analyzers/trace/strace.hpp"
+
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
@@ -40,6 +42,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "raison/emit.hpp"
@@ -319,33 +322,10 @@ int trace_in_root(const std::string& self_exe, const std::string& root, const st
       at += got;
     }
   }
-  // Keep what the command did: from the mark (the first chroot("/") that succeeds, made by the process
-  // that then execs the command) on, and only the processes that were not there before it (raison's
-  // own start-up, the sandbox's set-up and the namespace's init are left out).
-  std::set<std::string> before;
-  std::string out, marker_pid;
-  bool inside = false;
-  for (size_t at = 0; at < text.size();) {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(at, end - at);
-    at = end + 1;
-    const std::string pid_field = line.substr(0, line.find(' '));
-    if (!inside) {
-      const size_t call = line.find(" chroot(\"/\")");
-      if (call != std::string::npos && line.size() > 4 && line.compare(line.size() - 4, 4, " = 0") == 0) {
-        inside = true;
-        marker_pid = pid_field;
-      } else {
-        before.insert(pid_field);
-      }
-      continue;
-    }
-    if (pid_field != marker_pid && before.count(pid_field)) continue;
-    out += line + "\n";
-  }
-  if (!inside) throw Error("the command did not start inside the root (see the messages above)");
-  write_file_atomically(log, out);
+  // Keep what the command did: what follows the sandbox's mark (trace/strace.hpp).
+  const std::optional<std::string> out = trace::after_chroot_mark(text);
+  if (!out) throw Error("the command did not start inside the root (see the messages above)");
+  write_file_atomically(log, *out);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 1;

@@ -385,3 +385,35 @@ TEST_CASE("observe: the snapshot of this process names its exe and every mapped 
   CHECK(parse_duration("-1s") < 0);
   CHECK(parse_duration("3 days") < 0);
 }
+
+// The sandbox's mark, as strace 6.1 prints it (lines taken from `strace -f` of concurrent `chroot /`):
+// whole, or split by another process's line into an unfinished call and its resumption.
+TEST_CASE("after_chroot_mark: the command's lines follow the mark, whole or split by another process") {
+  using raison::trace::after_chroot_mark;
+  const std::string whole =
+      "100 execve(\"/proc/self/fd/5\", [\"raison\"], 0x7ffd /* 3 vars */) = 0\n"
+      "101 mount(\"overlay\", \"merged\", \"overlay\", 0, \"lowerdir=/proc/self/fd/3\") = 0\n"
+      "101 chroot(\"/\")                       = 0\n"
+      "101 execve(\"/bin/sh\", [\"sh\"], 0x55d0 /* 2 vars */) = 0\n"
+      "100 wait4(-1,  <unfinished ...>\n"
+      "102 openat(AT_FDCWD, \"/etc/fx.conf\", O_RDONLY) = -1 ENOENT (No such file or directory)\n";
+  const auto a = after_chroot_mark(whole);
+  REQUIRE(a);
+  CHECK(*a == "101 execve(\"/bin/sh\", [\"sh\"], 0x55d0 /* 2 vars */) = 0\n"
+              "102 openat(AT_FDCWD, \"/etc/fx.conf\", O_RDONLY) = -1 ENOENT (No such file or directory)\n");
+
+  const std::string split =
+      "22637 chroot(\"/\" <unfinished ...>\n"
+      "22638 write(2, \"x\", 1 <unfinished ...>\n"
+      "22637 <... chroot resumed>)             = 0\n"
+      "22638 <... write resumed>)              = 1\n"
+      "22637 execve(\"/usr/bin/python3\", [\"python3\"], 0x55d0 /* 2 vars */) = 0\n";
+  const auto b = after_chroot_mark(split);
+  REQUIRE(b);
+  CHECK(*b == "22637 execve(\"/usr/bin/python3\", [\"python3\"], 0x55d0 /* 2 vars */) = 0\n");
+
+  // A chroot that failed, or a resumption of another call, is no mark.
+  CHECK_FALSE(after_chroot_mark("7 chroot(\"/\")                       = -1 EPERM (Operation not permitted)\n"));
+  CHECK_FALSE(after_chroot_mark("7 chroot(\"/x\" <unfinished ...>\n7 <... chroot resumed>)             = 0\n"));
+  CHECK_FALSE(after_chroot_mark(""));
+}

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "analyzers/trace/strace_syntax.hpp"
@@ -429,6 +430,37 @@ std::string resolve_path(std::string_view base, std::string_view path) {
   joined += '/';
   joined += path;
   return normalize_path(joined);
+}
+
+std::optional<std::string> after_chroot_mark(std::string_view log) {
+  std::set<std::string_view> before, chroot_pending;
+  std::string out;
+  std::string_view marker_pid;
+  bool inside = false;
+  for (size_t at = 0; at < log.size();) {
+    size_t end = log.find('\n', at);
+    if (end == std::string_view::npos) end = log.size();
+    const std::string_view line = log.substr(at, end - at);
+    at = end + 1;
+    const std::string_view pid = line.substr(0, line.find(' '));
+    if (!inside) {
+      const bool succeeded = line.size() > 4 && line.substr(line.size() - 4) == " = 0";
+      const bool whole = succeeded && line.find(" chroot(\"/\")") != std::string_view::npos;
+      const bool resumed = succeeded && line.find(" <... chroot resumed>") != std::string_view::npos && chroot_pending.count(pid);
+      if (line.find(" chroot(\"/\" <unfinished ...>") != std::string_view::npos) chroot_pending.insert(pid);
+      if (whole || resumed) {
+        inside = true;
+        marker_pid = pid;
+      } else {
+        before.insert(pid);
+      }
+      continue;
+    }
+    if (pid != marker_pid && before.count(pid)) continue;
+    out.append(line).append("\n");
+  }
+  if (!inside) return std::nullopt;
+  return out;
 }
 
 }  // namespace raison::trace

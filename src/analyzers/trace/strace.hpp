@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,5 +51,12 @@ std::string normalize_path(std::string_view path);
 
 // `path` made absolute against the absolute directory `base`, then normalised.
 std::string resolve_path(std::string_view base, std::string_view path);
+
+// The lines of an `strace -f` log of the trace sandbox that belong to the command: from the mark (the
+// first chroot("/") that succeeds, made by the process that then execs the command) on, leaving out the
+// processes that were there before it (raison's own start-up, the sandbox's set-up, the namespace's
+// init). A call another process's line interrupts is split by strace (`P chroot("/" <unfinished ...>`,
+// later `P <... chroot resumed>) = 0`): the mark is either form. Nothing when there is no mark.
+std::optional<std::string> after_chroot_mark(std::string_view log);
 
 }  // namespace raison::trace
