@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Cleanup on every path (issue 14, reproducer 7): SIGTERM and SIGINT in the middle of a shrink remove
-# the staging directory and the output under construction, and the run ends with 128+N; a run killed
-# by SIGKILL leaves its staging directory, which the next run that stages an image reclaims (marked as
+# Cleanup on every path (issue 14, reproducer 7): SIGTERM and SIGINT in the middle of a shrink (while it
+# stages, and while its output is under construction) remove the staging directory and the output under
+# construction, and the run ends with 128+N; a run killed by SIGKILL leaves its staging directory, which the next run that stages an image reclaims (marked as
 # raison's, its owner's lock gone), and no output; a full disk (a small tmpfs as TMPDIR and as the
 # output's directory) is one clear line, exit 3, and nothing left on it.
 source "$(dirname "$0")/lib.sh"
@@ -15,21 +15,34 @@ nothing_left() {  # nothing_left WHAT: TMPDIR and the outputs' directory are emp
   [ -z "$(ls -A "$OUTS")" ] || { ls -la "$OUTS"; fail "$1: left beside the output"; }
 }
 
-for sig in TERM INT; do
-  for out in "$OUTS/dir" "$OUTS/img.tar.gz"; do
-    rc=0
-    timeout --preserve-status -s "$sig" 6 "$RAISON" shrink "oci:$IMG:bookworm" -o "$out" >"$T/out" 2>"$T/err" || rc=$?
-    want=$((128 + $(kill -l "$sig")))
-    [ "$rc" = "$want" ] || { cat "$T/err"; fail "SIG$sig during shrink -o $out: exit $rc, expected $want"; }
-    nothing_left "SIG$sig during shrink -o $out"
+# signal_when SIG OUT WHAT GLOB: a shrink to OUT gets SIG as soon as GLOB names something (its staging
+# directory, or its output under construction), so the signal lands in the middle on any machine speed.
+signal_when() {
+  local sig=$1 out=$2 what=$3 glob=$4 rc=0 i
+  "$RAISON" shrink "oci:$IMG:bookworm" -o "$out" >"$T/out" 2>"$T/err" &
+  local pid=$!
+  for ((i = 0; i < HANG_GUARD * 50; i++)); do
+    compgen -G "$glob" >/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
   done
-done
+  compgen -G "$glob" >/dev/null || { kill -KILL "$pid"; fail "SIG$sig: $what never appeared (run ended or hung)"; }
+  kill -"$sig" "$pid"
+  wait "$pid" || rc=$?
+  local want=$((128 + $(kill -l "$sig")))
+  [ "$rc" = "$want" ] || { cat "$T/err"; fail "SIG$sig while $what exists, shrink -o $out: exit $rc, expected $want"; }
+  nothing_left "SIG$sig while $what exists, shrink -o $out"
+}
+signal_when TERM "$OUTS/dir" "the staging directory" "$TMPDIR/raison-*"
+signal_when INT "$OUTS/img.tar.gz" "the staging directory" "$TMPDIR/raison-*"
+signal_when TERM "$OUTS/dir" "the output under construction" "$OUTS/.dir.raison-tmp-*"
+signal_when INT "$OUTS/img.tar.gz" "the output under construction" "$OUTS/.img.tar.gz.raison-tmp-*"
 
 # SIGKILL: nothing can run; the staging directory stays, the output does not appear.
 "$RAISON" shrink "oci:$IMG:bookworm" -o "$OUTS/killed.tar" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -n "$(ls -A "$TMPDIR")" ] && break; sleep 0.1; done
-sleep 2
+sleep 0.5  # past the mark and the lock, long before the output (a run takes seconds)
 kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
 left=$(ls -A "$TMPDIR")
 [[ "$left" =~ ^raison-[A-Za-z0-9]{6}$ ]] || fail "after SIGKILL, TMPDIR holds '$left', not one staging directory"
