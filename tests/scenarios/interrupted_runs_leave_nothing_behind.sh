@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Cleanup on every path (issue 14, reproducer 7): SIGTERM and SIGINT in the middle of a shrink (while it
 # stages, and while its output is under construction) remove the staging directory and the output under
-# construction, and the run ends with 128+N; a run killed by SIGKILL leaves its staging directory, which the next run that stages an image reclaims (marked as
-# raison's, its owner's lock gone), and no output; a full disk (a small tmpfs as TMPDIR and as the
-# output's directory) is one clear line, exit 3, and nothing left on it.
+# construction, and the run ends with 128+N; a run killed by SIGKILL leaves its staging directory, which
+# the next run that stages an image reclaims (marked as raison's, its owner's lock gone), and no output;
+# a full disk (a small tmpfs as TMPDIR and as the output's directory) is one clear line, exit 3, and
+# nothing left on it.
 source "$(dirname "$0")/lib.sh"
 py_private_mounts "$0" "$@"
 private_tmpdir
