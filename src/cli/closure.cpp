@@ -47,11 +47,14 @@ int run_closure(const ClosureArgs& args) {
   // Written as a root or an image: what every image is expected to have comes too (output rules).
   options.for_output = out.has_value();
 
-  // Ownership: the root's package databases (dpkg, apk, Python distributions).
+  // Ownership: the root's package databases (dpkg, apk, Python distributions), read when something
+  // shows it (an output, a manifest, an SBOM, the summary): on a full system, with -q and only a list
+  // asked for, reading every package's file list would cost more than the closure itself.
   bool packages_read = true;
   PackageIndex packages;
+  const bool packages_shown = out || !manifest.empty() || !sboms.empty() || !args.quiet;
   try {
-    packages = read_packages(*root);
+    if (packages_shown) packages = read_packages(*root);
   } catch (const Error& e) {
     fmt::print(stderr, "raison: error: {} [packages]\n", e.what());
     packages_read = false;

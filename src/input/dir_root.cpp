@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <unordered_map>
 
 #include "raison/error.hpp"
 #include "raison/root.hpp"
@@ -43,7 +44,20 @@ class DirRoot final : public Root {
   std::string describe() const override { return "directory " + dir_; }
   std::string source() const override { return dir_; }
 
+  // lstat() and readlink() are asked once a path: a root does not change while it is read (as
+  // Root::resolve's own cache assumes), and every lookup walks the same directories and links
+  // (/lib -> usr/lib, /usr/lib/x86_64-linux-gnu, ...) again.
   std::optional<Stat> lstat(const std::string& canonical) const override {
+    if (auto it = stats_.find(canonical); it != stats_.end()) return it->second;
+    return stats_.emplace(canonical, lstat_uncached(canonical)).first->second;
+  }
+
+  std::string readlink(const std::string& canonical) const override {
+    if (auto it = links_.find(canonical); it != links_.end()) return it->second;
+    return links_.emplace(canonical, readlink_uncached(canonical)).first->second;
+  }
+
+  std::optional<Stat> lstat_uncached(const std::string& canonical) const {
     struct stat st;
     if (::fstatat(fd_.get(), relative(canonical).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
@@ -61,7 +75,7 @@ class DirRoot final : public Root {
     return s;
   }
 
-  std::string readlink(const std::string& canonical) const override {
+  std::string readlink_uncached(const std::string& canonical) const {
     std::string buf(256, '\0');
     for (;;) {
       ssize_t n = ::readlinkat(fd_.get(), relative(canonical).c_str(), buf.data(), buf.size());
@@ -104,6 +118,8 @@ class DirRoot final : public Root {
  private:
   std::string dir_;
   Fd fd_;
+  mutable std::unordered_map<std::string, std::optional<Stat>> stats_;
+  mutable std::unordered_map<std::string, std::string> links_;
 };
 
 }  // namespace
