@@ -44,6 +44,14 @@ std::optional<Found> search_dirs(LoaderRun& run, const std::vector<SearchDir>& d
   return std::nullopt;
 }
 
+// The ld.so.cache is needed by object FROM: the loader looks names up in it.
+void ld_cache_reason(LoaderRun& run, int from) {
+  const Graph::Vertex v = run.objects[size_t(from)].vertex;
+  if (!run.state.ld_cache_readers.insert(v).second) return;  // the same edge again
+  run.ctx.reach(*run.state.ld_cache_file, Reason{ReasonKind::Loader, "elf", run.ctx.graph().node(v).path,
+                                                 "the dynamic loader looks up library names in /etc/ld.so.cache"});
+}
+
 // Searches NAME for object FROM by glibc's rules 2-7; fills run.tried.
 std::optional<Found> search(LoaderRun& run, int from, const std::string& name) {
   using Rule = LibraryVia::Rule;
@@ -84,9 +92,8 @@ std::optional<Found> search(LoaderRun& run, int from, const std::string& name) {
   if (!found) {
     if (const LdCache* cache = run.state.cache(run.ctx)) {
       run.tried.push_back("/etc/ld.so.cache");
-      run.ctx.reach(*run.state.ld_cache_file,
-                    Reason{ReasonKind::Loader, "elf", run.ctx.graph().node(l.vertex).path,
-                           "the dynamic loader looks up library names in /etc/ld.so.cache"});
+      run.ld_cache_consulted = true;
+      ld_cache_reason(run, from);
       auto path = ld_cache_lookup(*cache, name, run.facts.cache_flags, run.facts.hwcaps);
       // With DF_1_NODEFLIB, a cache entry in one of the default directories is not used; others are.
       if (path && nodeflib)
@@ -109,6 +116,54 @@ std::optional<Found> search(LoaderRun& run, int from, const std::string& name) {
   return found;
 }
 
+// Everything a search by a bare NAME for object FROM depends on, as one string: the name; the main
+// program's class, byte order and machine (which files are accepted, the default directories, the
+// hwcaps); DF_1_NODEFLIB; the DT_RPATH lists inherited up the chain of loaders, or the object's own
+// DT_RUNPATH, each with its object's path (named in the answer) and $ORIGIN; LD_LIBRARY_PATH's
+// $ORIGIN (the main program's directory). Most objects have neither list: a name is then searched once
+// for every program of the analysis.
+std::string search_key(const LoaderRun& run, int from, const std::string& name) {
+  const Object& l = run.objects[size_t(from)];
+  std::string key = name;
+  key += '\0';
+  key += std::to_string(run.main_info.elf_class) + "," + std::to_string(run.main_info.data) + "," +
+         std::to_string(run.main_info.machine) + "," + ((l.info->flags_1 & kDf1Nodeflib) ? "n" : "");
+  auto list = [&](char what, const Object& o, const std::string& value) {
+    key += what;
+    for (const std::string* s : {&o.path, &value, &o.origin}) key += *s + '\0';
+  };
+  if (!l.info->runpath) {
+    for (int k = from; k >= 0; k = run.objects[size_t(k)].loader) {
+      const Object& o = run.objects[size_t(k)];
+      if (o.info->rpath && !o.info->runpath) list('R', o, *o.info->rpath);
+    }
+  } else {
+    list('U', l, *l.info->runpath);
+  }
+  if (run.ctx.options.env.count("LD_LIBRARY_PATH")) key += "L" + run.objects[0].origin;
+  return key;
+}
+
+// search(), made once for each context (search_key): later searches take the answer, the places
+// tried and the ld.so.cache reason from the first. Names with a '/' are opened as they are.
+std::optional<Found> search_once(LoaderRun& run, int from, const std::string& name) {
+  if (name.find('/') != std::string::npos) return search(run, from, name);
+  auto [it, added] = run.state.searches.try_emplace(search_key(run, from, name));
+  SearchMemo& memo = it->second;
+  if (added) {
+    run.ld_cache_consulted = false;
+    memo.found = search(run, from, name);
+    memo.tried = run.tried;
+    memo.failed = run.failed;
+    memo.ld_cache = run.ld_cache_consulted;
+  } else {
+    run.tried = memo.tried;
+    run.failed = memo.failed;
+    if (memo.ld_cache) ld_cache_reason(run, from);
+  }
+  return memo.found;
+}
+
 void load_needed(LoaderRun& run, int from, const std::string& name) {
   // Rule 1: a name the namespace already has (the name an object was loaded as, or its DT_SONAME)
   // is that object; nothing is searched.
@@ -116,7 +171,7 @@ void load_needed(LoaderRun& run, int from, const std::string& name) {
     run.reuse_object(from, j, name, "already loaded as " + run.objects[size_t(j)].path);
     return;
   }
-  if (auto found = search(run, from, name))
+  if (auto found = search_once(run, from, name))
     run.map_object(from, name, *found);
   else
     run.not_found(from, name);

@@ -6,7 +6,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -25,6 +27,24 @@ struct RootFacts {
   std::optional<std::int32_t> cache_flags;  // ld.so.cache flags this class and machine require
 };
 
+// A file a search accepted.
+struct Found {
+  Resolved file;
+  std::string opened_as;  // the path tried (for $ORIGIN)
+  const ElfInfo* info;
+  LibraryVia via;
+};
+
+// A search by name already made, and what it left: the answer, the places tried (for "not found"),
+// whether a path could not be opened (`failed`), and whether the ld.so.cache was consulted.
+struct SearchMemo {
+  std::optional<Found> found;
+  std::vector<std::string> tried;
+  bool failed = false;
+  bool ld_cache_consulted = false;  // the last search looked the name up in /etc/ld.so.cache
+  bool ld_cache = false;
+};
+
 // Shared, lazily computed state of one analysis.
 struct ElfState {
   explicit ElfState(std::shared_ptr<ElfCache> cache) : elf(std::move(cache)) {}
@@ -33,6 +53,10 @@ struct ElfState {
   bool cache_read = false;
   std::optional<LdCache> ld_cache;                 // the root's /etc/ld.so.cache, if present and valid
   std::optional<Resolved> ld_cache_file;
+  // glibc searches by name, keyed by everything their answer depends on (search_key in
+  // glibc_loader.cpp): the same name searched in the same context is searched once per analysis.
+  std::unordered_map<std::string, SearchMemo> searches;
+  std::set<Graph::Vertex> ld_cache_readers;  // objects already given the ld.so.cache reason
 
   const RootFacts& facts_for(Context& ctx, const ElfInfo& main);
   const LdCache* cache(Context& ctx);
@@ -46,14 +70,6 @@ struct Object {
   const ElfInfo* info;
   int loader;  // index of the object whose DT_NEEDED brought it in; -1 for the main program and its interpreter
   std::vector<std::string> names;  // the names it answers to: DT_NEEDED strings it was loaded as, its DT_SONAME
-};
-
-// A file a search accepted.
-struct Found {
-  Resolved file;
-  std::string opened_as;  // the path tried (for $ORIGIN)
-  const ElfInfo* info;
-  LibraryVia via;
 };
 
 // A directory of a search list: the element as written and as expanded.
@@ -82,6 +98,7 @@ class LoaderRun {
   // diagnosed and sets `failed`.
   std::optional<Found> try_path(const std::string& path, const LibraryVia& via);
   bool failed = false;
+  bool ld_cache_consulted = false;  // the last search looked the name up in /etc/ld.so.cache
   // Splits a list at any of `separators` and expands $ORIGIN (from `origin`), and with glibc's rules
   // also $LIB and $PLATFORM.
   std::vector<SearchDir> expand(const std::string& list, const std::string& origin, bool glibc_dsts,
