@@ -1,7 +1,10 @@
 // Path resolution inside a root, shared by every kind of root (Root::resolve, on the PathWalk of
 // path_walk.hpp), and the lookups built on it: read_file, find_in_path, program_path, path helpers.
 // Only the root's primitive lstat/readlink are used, so nothing outside the root is ever read.
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "input/path_walk.hpp"
 #include "raison/error.hpp"
@@ -42,15 +45,20 @@ std::string join_path(std::string_view dir, std::string_view name) {
 
 std::string read_file(const Root& root, const std::string& canonical, std::size_t limit) {
   Fd fd(root.open_read(canonical));
-  std::string text;
-  char buf[65536];
+  // One read() of the size fstat() gives (plus one byte, to see the end) for most files; the loop
+  // goes on for a file that grew or a size the kernel does not know.
+  struct stat st;
+  std::string text(::fstat(fd.get(), &st) == 0 && st.st_size > 0 ? std::min<std::size_t>(std::size_t(st.st_size), limit) + 1 : 65536, '\0');
+  std::size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (used == text.size()) text.resize(text.size() * 2);
+    ssize_t n = ::read(fd.get(), text.data() + used, text.size() - used);
     if (n < 0) throw_errno(canonical);
     if (n == 0) break;
-    text.append(buf, size_t(n));
-    if (text.size() > limit) throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
+    used += std::size_t(n);
+    if (used > limit) throw Error(canonical + ": larger than " + std::to_string(limit) + " bytes");
   }
+  text.resize(used);
   return text;
 }
 

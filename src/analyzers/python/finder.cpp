@@ -22,6 +22,15 @@ bool is_module_file(const Layout& layout, const std::string& name) {
 
 std::optional<Found> ModuleFinder::find(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
                                         const std::string& fullname) {
+  auto key = std::make_tuple(&layout, script_dirs, fullname);
+  if (auto it = found_.find(key); it != found_.end()) return it->second;
+  auto found = search(ctx, layout, script_dirs, fullname);
+  found_.emplace(std::move(key), found);
+  return found;
+}
+
+std::optional<Found> ModuleFinder::search(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                                          const std::string& fullname) {
   if (layout.builtin_modules.count(fullname)) return Found{Found::Builtin, "", {}};
   for (const auto& f : layout.frozen_modules)
     if (f == fullname && fullname != "os") return Found{Found::Frozen, "", {}};  // os.py is read as a landmark

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -37,12 +38,18 @@ class ModuleFinder {
   std::string module_name_of(Context& ctx, const Layout& layout, const std::string& file);
 
  private:
+  // find() without the memo.
+  std::optional<Found> search(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                              const std::string& fullname);
   std::optional<Found> find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
                                const std::string& tail);
   // Module-like names in a directory: entries without their loader suffix ("json", "_json").
   const std::set<std::string>& names_in(Context& ctx, const std::string& dir);
 
   std::map<std::string, std::set<std::string>> listings_;
+  // Answers already given, by layout, script directories and name: a root does not change while it
+  // is read, so a module imported by many is searched for once.
+  std::map<std::tuple<const Layout*, std::vector<std::string>, std::string>, std::optional<Found>> found_;
 };
 
 // The suffixes of files a loader imports: the extension suffixes, ".py", ".pyc".

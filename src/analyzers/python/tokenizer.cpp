@@ -14,6 +14,18 @@ namespace {
 // Nested f-strings deeper than this are not real code; stop instead of exhausting the stack.
 constexpr int kMaxFStringNesting = 64;
 
+// The bytes a string literal's body stops at (an escape, a line end, a quote, an f-string's field),
+// and those a comment stops at: everything else is passed over in one tight loop.
+struct ByteSet {
+  bool has[256] = {};
+  constexpr explicit ByteSet(std::string_view bytes) {
+    for (char c : bytes) has[static_cast<unsigned char>(c)] = true;
+  }
+  bool operator[](char c) const { return has[static_cast<unsigned char>(c)]; }
+};
+constexpr ByteSet kStringStops(std::string_view("\\\n\r\"'{"));
+constexpr ByteSet kLineEnds(std::string_view("\n\r"));
+
 bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
 bool ident_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
 bool ident_char(unsigned char c) { return ident_start(c) || is_digit(c); }
@@ -102,7 +114,7 @@ class Lexer {
   }
 
   void skip_comment() {
-    while (i_ < s_.size() && s_[i_] != '\n' && s_[i_] != '\r') ++i_;
+    while (i_ < s_.size() && !kLineEnds[s_[i_]]) ++i_;
   }
 
   // A backslash joins the next physical line; anywhere else it is a stray character.
@@ -142,6 +154,8 @@ class Lexer {
     const int start_line = line_;
     size_t i = q + (triple ? 3 : 1);
     while (i < s_.size()) {
+      while (i < s_.size() && !kStringStops[s_[i]]) ++i;
+      if (i == s_.size()) break;
       char c = s_[i];
       if (c == '\\' && i + 1 < s_.size()) {
         char n = s_[i + 1];
