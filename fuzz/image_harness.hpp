@@ -26,10 +26,13 @@
 
 namespace raison::fuzz {
 
-// The process's private directory ($TMPDIR or /tmp), removed at exit.
+// The process's private directory, removed at exit: in $RAISON_FUZZ_TMPDIR, else in /dev/shm when it is
+// a writable directory (each input creates and removes a tree: on a busy ext4 /tmp a mkdir took ~1 ms
+// and the harnesses ran 5 times slower), else in $TMPDIR or /tmp.
 inline const std::string& private_dir() {
   static const std::string dir = [] {
-    const char* t = std::getenv("TMPDIR");
+    const char* t = std::getenv("RAISON_FUZZ_TMPDIR");
+    if (!t || !*t) t = ::access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : std::getenv("TMPDIR");
     std::string tmpl = std::string(t && *t ? t : "/tmp") + "/raison-fuzz-image.XXXXXX";
     if (!::mkdtemp(tmpl.data())) std::abort();
     static std::string for_exit = tmpl;
