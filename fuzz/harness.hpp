@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string_view>
 
 #include "raison/error.hpp"
@@ -19,8 +21,11 @@ template <typename F>
 int run(F&& parse) {
   try {
     parse();
-  } catch (const raison::Error&) {
-    // Expected: malformed input refused with a cause.
+  } catch (const raison::Error& e) {
+    // Expected: malformed input refused with a cause. RAISON_FUZZ_VERBOSE=1 prints it (to check that a
+    // seed goes as deep as meant: `HARNESS SEED` runs one input).
+    static const bool verbose = std::getenv("RAISON_FUZZ_VERBOSE") != nullptr;
+    if (verbose) std::fprintf(stderr, "raison::Error: %s\n", e.what());
   }
   return 0;
 }

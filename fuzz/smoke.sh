@@ -22,7 +22,7 @@ ninja -C "$build" -j "$jobs" fuzz >&2
 work=$(mktemp -d "${TMPDIR:-/tmp}/raison-fuzz.XXXXXX")
 "$here/seeds.sh" "$work/seeds"
 status=0
-for h in elf_direct elf_lief ldcache dlopen_note python_scan strace path_list rules; do
+for h in elf_direct elf_lief ldcache dlopen_note python_scan strace path_list rules oci_layout docker_archive layers; do
   mkdir -p "$work/corpus/$h"
   log=$work/$h.log
   # New inputs go to the work corpus; the seeds are read only.

@@ -41,3 +41,25 @@ if [ ! -d "$node_dir/node_modules/@cyclonedx/cyclonedx-library" ] || [ ! -d "$no
   npm install --prefix "$node_dir" --no-audit --no-fund --no-save --loglevel=error \
     @cyclonedx/cyclonedx-library@10.3.0 ajv@8.20.0 ajv-formats@3.0.1 ajv-formats-draft2019@1.6.1 packageurl-js@2.0.1 >&2
 fi
+# The forcefallback build test (tests/scenarios/wrap_fallbacks_build_offline_from_debian_sources.sh): the
+# Debian source packages whose .orig tarballs subprojects/*.wrap name, fetched by apt itself (Release
+# signature and Sources hashes checked) through a private deb-src configuration made from this machine's
+# own apt sources (the system's configuration is left as it is), into tests/.debian-sources (not committed).
+debsrc_dir=$(cd "$(dirname "$0")" && pwd)/.debian-sources
+debsrc_pkgs=(fmtlib cli11 doctest nlohmann-json3)
+if [ "$(ls "$debsrc_dir"/*.orig.tar.* 2>/dev/null | wc -l)" -lt ${#debsrc_pkgs[@]} ]; then
+  echo "raison: fetching Debian's source packages ${debsrc_pkgs[*]} into $debsrc_dir" >&2
+  apt_tmp=$(mktemp -d)
+  mkdir -p "$apt_tmp/parts" "$apt_tmp/lists/partial" "$debsrc_dir"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] && sed 's/^Types:.*/Types: deb-src/' "$f" > "$apt_tmp/parts/$(basename "$f")"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -e "$f" ] && sed -n 's/^deb /deb-src /p' "$f" >> "$apt_tmp/parts/deb-src.list"
+  done
+  apt_src=(apt-get -q -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_tmp/parts"
+           -o "Dir::State::Lists=$apt_tmp/lists" -o APT::Sandbox::User=root)
+  "${apt_src[@]}" update >/dev/null
+  (cd "$debsrc_dir" && "${apt_src[@]}" source --download-only "${debsrc_pkgs[@]}" >/dev/null)
+  rm -rf "$apt_tmp"
+fi

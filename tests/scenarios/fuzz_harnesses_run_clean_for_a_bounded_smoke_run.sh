@@ -15,7 +15,7 @@ if ! FUZZ_SECONDS=${FUZZ_SECONDS:-10} "$src/fuzz/smoke.sh" "$build" >"$out" 2>"$
 fi
 cat "$out" >&2
 # Every harness ran, and ran something: a harness that exits at once would pass vacuously.
-for h in elf_direct elf_lief ldcache dlopen_note python_scan strace path_list rules; do
+for h in elf_direct elf_lief ldcache dlopen_note python_scan strace path_list rules oci_layout docker_archive layers; do
   line=$(grep "^fuzz $h " "$out") || fail "harness $h did not report"
   execs=$(awk '{print $3}' <<<"$line")
   [ "${execs:-0}" -gt 10 ] || fail "harness $h ran only ${execs:-0} inputs: $line"
