@@ -591,3 +591,31 @@ TEST_CASE("elf reader: .rodata strings that read as module names, as a compiled 
   MemFile text("just text, no ELF here");
   CHECK(raison::elf::read_rodata_identifiers(text.fd, 22).empty());
 }
+
+TEST_CASE("elf reader: a section declared past the end of the file is refused before LIEF sees it") {
+  // LIEF 0.9 would grow its copy of the file to the section's end (fuzz_elf_lief: 15 KiB asked 2 GiB).
+  TempDir t;
+  fs::path exe = compile(t.dir, "prog", note_program(), "");
+  std::string bytes = slurp(exe);
+  Elf64_Ehdr ehdr;
+  std::memcpy(&ehdr, bytes.data(), sizeof ehdr);
+  REQUIRE(ehdr.e_shnum > 2);
+  for (unsigned i = 1; i < ehdr.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    const std::size_t at = ehdr.e_shoff + i * sizeof sh;
+    std::memcpy(&sh, bytes.data() + at, sizeof sh);
+    if (sh.sh_type == SHT_NOBITS || sh.sh_size == 0) continue;
+    sh.sh_offset = std::uint64_t{1} << 31;
+    std::memcpy(bytes.data() + at, &sh, sizeof sh);
+    break;
+  }
+  MemFile f(bytes);
+  std::string message;
+  try {
+    (void)read_elf_lief(f.fd, bytes.size());
+  } catch (const raison::Error& e) {
+    message = e.what();
+  }
+  CHECK(message.find("extends past the end of the file") != std::string::npos);
+  CHECK(read_elf_direct(f.fd, bytes.size()).has_value());  // the loader reads no section
+}
