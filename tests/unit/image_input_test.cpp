@@ -941,3 +941,35 @@ TEST_CASE("image input: a gzip layer with a wrong CRC, or cut short, is refused 
   CHECK(has(error_of((t.dir / "data.gz").string(), t.options()), "decompress"));
   t.check_clean();
 }
+
+// Layers of 4 MiB or more are decompressed on a thread of their own, a few chunks ahead of the tar
+// reader: the same bytes, digests and errors, and an entry that fails stops the thread.
+TEST_CASE("image input: a large gzip layer reads the same on two threads, and its errors stay one line") {
+  Temp t;
+  std::string noise(5 << 20, '\0');  // incompressible: the layer stays over 4 MiB
+  std::uint64_t x = 88172645463325252ull;
+  for (auto& c : noise) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  std::string tar = make_tar({{"usr/", 'd'}, {"usr/noise", 'f', noise}, {"etc/", 'd'}, {"etc/os-release", 'f', "ID=test\n"}});
+  std::string gz = compress(tar, ARCHIVE_FILTER_GZIP);
+  REQUIRE(gz.size() >= (4u << 20));
+  spit(t.dir / "big.gz", gz);
+  {
+    auto root = raison::open_root((t.dir / "big.gz").string(), t.options());
+    CHECK(content(*root, "/usr/noise") == noise);
+    CHECK(content(*root, "/etc/os-release") == "ID=test\n");
+    CHECK(image(root).layers()[0].diff_id == "sha256:" + raison::sha256_hex(tar));
+    CHECK(image(root).layers()[0].digest == "sha256:" + raison::sha256_hex(gz));
+  }
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 8] ^= 1;
+  spit(t.dir / "crc.gz", bad_crc);
+  CHECK(has(error_of((t.dir / "crc.gz").string(), t.options()), "decompression failed (CRC or size check failed)"));
+  // An entry refused early, while the thread is ahead: the error names it, and nothing waits forever.
+  std::string hostile = make_tar({{"usr/", 'd'}, {"usr/a", 'f', "a"}, {"../escape", 'f', "x"}, {"usr/noise", 'f', noise}});
+  spit(t.dir / "hostile.gz", compress(hostile, ARCHIVE_FILTER_GZIP));
+  CHECK(has(error_of((t.dir / "hostile.gz").string(), t.options()), "entry ../escape: '..' component"));
+  t.check_clean();
+}

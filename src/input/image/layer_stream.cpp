@@ -9,9 +9,13 @@
 #include <archive_entry.h>
 #include <isa-l/igzip_lib.h>
 
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "input/image/libarchive.hpp"
 #include "raison/error.hpp"
@@ -39,9 +43,16 @@ std::string isal_cause(int r) {
 
 // The state both readers' callbacks share. Callbacks run inside libarchive's C code, so they never
 // throw: they park the error here, and whoever sees libarchive fail throws it.
+//
+// Two threads for a layer of kThreadFrom stored bytes or more: once the compression is known, a
+// producer thread reads, hashes and decompresses the stored bytes and hashes and caps the uncompressed
+// stream (pull_unpacked), a few chunks ahead of the tar reader, which takes them from a queue of
+// kChunks buffers (memory stays flat). A chunk carries its error, which becomes the pipeline's only
+// when the tar reader reaches it: errors surface at the same place in the stream as with one thread.
 struct Pipeline {
   Pipeline(ByteSource& s, const ImageOpenOptions& o, std::uint64_t& total)
       : src(s), stored_size(s.size()), opt(o), unpacked_total(total) {}
+  ~Pipeline() { stop(); }
   ByteSource& src;
   std::uint64_t stored_size;  // the base of the ratio cap
   const ImageOpenOptions& opt;
@@ -51,7 +62,8 @@ struct Pipeline {
   archive* raw = nullptr;                // the libarchive decompressor, unless the layer is gzip
   std::unique_ptr<inflate_state> gzip;  // ISA-L's inflater, if the layer is gzip
   bool gzip_ended = false;               // the last gzip member ended and no other follows
-  std::optional<Error> error;
+  std::optional<Error> error;           // what the tar reader met (read on its thread)
+  std::optional<Error> produced_error;  // what the producer met (its thread, or before it starts)
   std::vector<char> in_buf = std::vector<char>(kBuf), out_buf = std::vector<char>(kBuf);
   std::size_t in_len = 0;  // bytes of in_buf read (and hashed)
   bool in_pending = false;  // in_buf holds the layer's first bytes, read to tell its compression
@@ -89,7 +101,7 @@ struct Pipeline {
       *out = in_buf.data();
       return static_cast<la_ssize_t>(in_len);
     } catch (const std::exception& ex) {
-      error = Error(ex.what());
+      produced_error = Error(ex.what());
       return -1;
     }
   }
@@ -144,13 +156,13 @@ struct Pipeline {
       try {
         n = static_cast<la_ssize_t>(inflate_gzip());
       } catch (const std::exception& ex) {
-        if (!error) error = Error(ex.what());
+        if (!produced_error) produced_error = Error(ex.what());
         return -1;
       }
     } else {
       n = archive_read_data(raw, out_buf.data(), out_buf.size());
       if (n < 0) {
-        if (!error) error = Error(std::string("decompressing: ") + archive_message(raw));
+        if (!produced_error) produced_error = Error(std::string("decompressing: ") + archive_message(raw));
         return -1;
       }
     }
@@ -158,27 +170,119 @@ struct Pipeline {
     unpacked += static_cast<std::uint64_t>(n);
     unpacked_total += static_cast<std::uint64_t>(n);
     if (unpacked > opt.ratio_floor && static_cast<double>(unpacked) > opt.max_ratio * static_cast<double>(stored_size)) {
-      error = Error("decompresses to more than " + std::to_string(static_cast<long long>(opt.max_ratio)) +
-                    " times its stored size of " + std::to_string(stored_size) + " bytes (a decompression bomb?)");
+      produced_error = Error("decompresses to more than " + std::to_string(static_cast<long long>(opt.max_ratio)) +
+                             " times its stored size of " + std::to_string(stored_size) + " bytes (a decompression bomb?)");
       return -1;
     }
     if (unpacked_total > opt.max_unpacked_bytes) {
-      error = Error("image unpacks to more than " + std::to_string(opt.max_unpacked_bytes) + " bytes");
+      produced_error = Error("image unpacks to more than " + std::to_string(opt.max_unpacked_bytes) + " bytes");
       return -1;
     }
     *out = out_buf.data();
     return n;
   }
 
+  // ---- The producer thread and its queue ----
+  static constexpr int kChunks = 4;
+  // Smaller layers are decompressed on the tar reader's thread: a thread and its buffers would cost
+  // more than they save (an image of 900 tiny layers).
+  static constexpr std::uint64_t kThreadFrom = 4u << 20;
+  bool threaded = false;
+  struct Chunk {
+    std::vector<char> bytes;
+    la_ssize_t n = 0;  // bytes; 0 at the end; -1 with `error`
+    std::optional<Error> error;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Chunk> ready;               // made, in stream order
+  std::vector<std::vector<char>> spare;  // buffers free for the producer
+  bool stopping = false;
+  std::thread producer;
+  std::vector<char> held;                // the chunk libarchive reads now
+  std::optional<Chunk> last;             // the end (or error) once reached: answered again if asked
+
+  void start_producer() {
+    if (stored_size < kThreadFrom) return;
+    threaded = true;
+    for (int i = 0; i < kChunks; ++i) spare.emplace_back(kBuf);
+    producer = std::thread([this] { produce(); });
+  }
+
+  void produce() {
+    for (;;) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [this] { return stopping || !spare.empty(); });
+        if (stopping) return;
+        out_buf = std::move(spare.back());
+        spare.pop_back();
+      }
+      const void* ignored;
+      Chunk c;
+      c.n = pull_unpacked(&ignored);
+      if (c.n < 0) c.error = std::move(produced_error);
+      c.bytes = std::move(out_buf);
+      const bool end = c.n <= 0;
+      {
+        std::lock_guard lock(mu);
+        ready.push_back(std::move(c));
+      }
+      cv.notify_all();
+      if (end) return;
+    }
+  }
+
+  // The tar reader's read callback: the next chunk, in order. The previous one goes back to the producer.
+  la_ssize_t next_chunk(const void** out) {
+    if (!threaded) {
+      la_ssize_t n = pull_unpacked(out);
+      if (n < 0 && !error) error = std::move(produced_error);
+      return n;
+    }
+    if (last) {
+      if (last->n < 0 && !error) error = last->error;
+      return last->n;
+    }
+    std::unique_lock lock(mu);
+    if (!held.empty()) spare.push_back(std::move(held));
+    held = {};
+    cv.notify_all();
+    cv.wait(lock, [this] { return !ready.empty(); });
+    Chunk c = std::move(ready.front());
+    ready.pop_front();
+    if (c.n <= 0) {
+      if (c.n < 0 && !error) error = c.error;
+      last = std::move(c);
+      return last->n;
+    }
+    held = std::move(c.bytes);
+    *out = held.data();
+    return c.n;
+  }
+
+  // Ends the producer (at once if it waits for a buffer) and waits for it.
+  void stop() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    if (producer.joinable()) producer.join();
+  }
+
+  // Throws what stopped the stream: the tar reader's error, else the producer's (read only when no
+  // producer runs), else libarchive's message.
   [[noreturn]] void fail(archive* a) {
     if (error) throw *error;
+    if (!producer.joinable() && produced_error) throw *produced_error;
     throw Error(a ? archive_message(a) : "unreadable layer");
   }
 };
 
 la_ssize_t read_stored(archive*, void* p, const void** out) { return static_cast<Pipeline*>(p)->pull_stored(out); }
 la_ssize_t read_unpacked(archive*, void* p, const void** out) {
-  return static_cast<Pipeline*>(p)->pull_unpacked(out);
+  return static_cast<Pipeline*>(p)->next_chunk(out);
 }
 
 // The caps on entries, before the sink sees one: their xattrs, and the sizes they declare (a sparse
@@ -210,12 +314,12 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
                           LayerBudget& budget, LayerSink& sink) {
   sink.begin_layer(index);
   const std::uint64_t stored_so_far = budget.stored + src.size();
+  ArchivePtr raw;  // before the pipeline: its producer thread, which uses it, ends first
   Pipeline p(src, options, budget.unpacked);
 
   // Only in-process decompressors: no external program runs on untrusted bytes. Gzip is inflated
   // here (ISA-L); libarchive's filters take the rest, and the tar reader reads what either yields.
   if (!p.start()) throw Error("empty layer (0 bytes)");
-  ArchivePtr raw;
   archive_entry* e;
   int r;
   if (!p.gzip) {
@@ -229,9 +333,10 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
     p.raw = raw.get();
     r = archive_read_open(raw.get(), &p, nullptr, read_stored, nullptr);
     if (r == ARCHIVE_OK) r = archive_read_next_header(raw.get(), &e);
-    if (r == ARCHIVE_EOF || (r < ARCHIVE_WARN && p.stored == 0 && !p.error)) throw Error("empty layer (0 bytes)");
+    if (r == ARCHIVE_EOF || (r < ARCHIVE_WARN && p.stored == 0 && !p.produced_error)) throw Error("empty layer (0 bytes)");
     if (r < ARCHIVE_WARN) p.fail(raw.get());
   }
+  p.start_producer();
 
   ArchivePtr tar(archive_read_new());
   archive_read_support_format_tar(tar.get());
@@ -261,8 +366,9 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
   }
   // The digests cover every byte, also padding after the tar's end blocks and after the compressed end.
   const void* ignored;
-  while ((r = static_cast<int>(p.pull_unpacked(&ignored))) > 0) {
+  while ((r = static_cast<int>(p.next_chunk(&ignored))) > 0) {
   }
+  p.stop();
   if (r < 0) p.fail(raw.get());
   std::vector<char> rest(kBuf);
   while (std::size_t n = src.read(rest.data(), rest.size())) {
