@@ -1,5 +1,6 @@
 // SHA-256 (FIPS 180-4) of byte strings and of open files, for content identity in manifests and SBOMs.
-// Incremental: update() any number of times, then digest() or hex() once.
+// Incremental: update() any number of times, then digest() or hex() once. The hashing is OpenSSL's
+// libcrypto (its SHA-NI/AVX2 code where the CPU has it); this header does not expose it.
 #pragma once
 
 #include <array>
@@ -7,11 +8,19 @@
 #include <string>
 #include <string_view>
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX
+
 namespace raison {
 
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(Sha256&& other) noexcept;
+  Sha256& operator=(Sha256&& other) noexcept;
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
   void update(std::string_view data);
   // Pads and finishes; the object must not be updated afterwards.
   std::array<std::uint8_t, 32> digest();
@@ -19,12 +28,7 @@ class Sha256 {
   std::string hex();
 
  private:
-  void compress(const std::uint8_t* block);
-
-  std::array<std::uint32_t, 8> state_;
-  std::array<std::uint8_t, 64> buffer_{};
-  std::size_t buffered_ = 0;       // bytes waiting in buffer_, always < 64
-  std::uint64_t total_bytes_ = 0;  // message length so far, for the final length field
+  evp_md_ctx_st* ctx_;
 };
 
 std::string sha256_hex(std::string_view data);

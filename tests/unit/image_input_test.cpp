@@ -902,3 +902,74 @@ TEST_CASE("image input: a blob that is a symlink, a device or a fifo is refused 
   CHECK(has(error_of("oci:" + oci.string(), t.options()), "blobs/sha256 is not a directory (links are not followed)"));
   t.check_clean();
 }
+
+// Gzip layers are inflated by ISA-L (layer_stream.cpp), not libarchive: what libarchive's reader
+// accepted still reads the same, and what it refused is still refused.
+TEST_CASE("image input: a gzip layer of several members, with bytes after the last, reads as one stream") {
+  Temp t;
+  std::string big(300 * 1024, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) % 251);
+  std::string tar = make_tar({{"etc/", 'd'}, {"etc/os-release", 'f', "ID=test\n"}, {"usr/", 'd'}, {"usr/data", 'f', big}});
+  const size_t cut = tar.size() / 3;
+  std::string stored = compress(tar.substr(0, cut), ARCHIVE_FILTER_GZIP) + compress(tar.substr(cut), ARCHIVE_FILTER_GZIP) +
+                       std::string(1000, '\0');
+  spit(t.dir / "layer.gz", stored);
+  {
+    auto root = raison::open_root((t.dir / "layer.gz").string(), t.options());
+    CHECK(content(*root, "/etc/os-release") == "ID=test\n");
+    CHECK(content(*root, "/usr/data") == big);
+    const auto& l = image(root).layers()[0];
+    CHECK(l.diff_id == "sha256:" + raison::sha256_hex(tar));
+    CHECK(l.digest == "sha256:" + raison::sha256_hex(stored));
+  }
+  t.check_clean();
+}
+
+TEST_CASE("image input: a gzip layer with a wrong CRC, or cut short, is refused in one line") {
+  Temp t;
+  std::string tar = make_tar({{"etc/", 'd'}, {"etc/os-release", 'f', "ID=test\n"}});
+  std::string gz = compress(tar, ARCHIVE_FILTER_GZIP);
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 8] ^= 1;  // the trailer: CRC-32, then the size
+  spit(t.dir / "crc.gz", bad_crc);
+  CHECK(has(error_of((t.dir / "crc.gz").string(), t.options()), "decompression failed (CRC or size check failed)"));
+  spit(t.dir / "cut.gz", gz.substr(0, gz.size() - 12));
+  CHECK(has(error_of((t.dir / "cut.gz").string(), t.options()), "truncated gzip input"));
+  std::string bad_data = gz;
+  bad_data[12] ^= 0x55;  // inside the deflate stream
+  spit(t.dir / "data.gz", bad_data);
+  CHECK(has(error_of((t.dir / "data.gz").string(), t.options()), "decompress"));
+  t.check_clean();
+}
+
+// Layers of 4 MiB or more are decompressed on a thread of their own, a few chunks ahead of the tar
+// reader: the same bytes, digests and errors, and an entry that fails stops the thread.
+TEST_CASE("image input: a large gzip layer reads the same on two threads, and its errors stay one line") {
+  Temp t;
+  std::string noise(5 << 20, '\0');  // incompressible: the layer stays over 4 MiB
+  std::uint64_t x = 88172645463325252ull;
+  for (auto& c : noise) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  std::string tar = make_tar({{"usr/", 'd'}, {"usr/noise", 'f', noise}, {"etc/", 'd'}, {"etc/os-release", 'f', "ID=test\n"}});
+  std::string gz = compress(tar, ARCHIVE_FILTER_GZIP);
+  REQUIRE(gz.size() >= (4u << 20));
+  spit(t.dir / "big.gz", gz);
+  {
+    auto root = raison::open_root((t.dir / "big.gz").string(), t.options());
+    CHECK(content(*root, "/usr/noise") == noise);
+    CHECK(content(*root, "/etc/os-release") == "ID=test\n");
+    CHECK(image(root).layers()[0].diff_id == "sha256:" + raison::sha256_hex(tar));
+    CHECK(image(root).layers()[0].digest == "sha256:" + raison::sha256_hex(gz));
+  }
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 8] ^= 1;
+  spit(t.dir / "crc.gz", bad_crc);
+  CHECK(has(error_of((t.dir / "crc.gz").string(), t.options()), "decompression failed (CRC or size check failed)"));
+  // An entry refused early, while the thread is ahead: the error names it, and nothing waits forever.
+  std::string hostile = make_tar({{"usr/", 'd'}, {"usr/a", 'f', "a"}, {"../escape", 'f', "x"}, {"usr/noise", 'f', noise}});
+  spit(t.dir / "hostile.gz", compress(hostile, ARCHIVE_FILTER_GZIP));
+  CHECK(has(error_of((t.dir / "hostile.gz").string(), t.options()), "entry ../escape: '..' component"));
+  t.check_clean();
+}

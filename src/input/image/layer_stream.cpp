@@ -1,12 +1,21 @@
-// Layer streaming (see layer_stream.hpp): `raw` undoes the compression of the stored bytes (hashed: the
-// digest), `tar` reads entries from what `raw` yields (hashed and counted against the caps between the
-// two: the diff_id). Entries are decoded (entry.cpp), counted, and handed to the sink.
+// Layer streaming (see layer_stream.hpp): the stored bytes are hashed (the digest) and decompressed —
+// gzip by ISA-L's igzip inflate, which is several times zlib's speed, every other compression by
+// libarchive's filters — and `tar` reads entries from the uncompressed stream (hashed and counted
+// against the caps on the way: the diff_id). Entries are decoded (entry.cpp), counted, and handed to
+// the sink.
 #include "input/image/layer_stream.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <isa-l/igzip_lib.h>
 
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "input/image/libarchive.hpp"
 #include "raison/error.hpp"
@@ -19,67 +28,261 @@ namespace {
 
 constexpr std::size_t kBuf = 128 * 1024;
 
+std::string isal_cause(int r) {
+  switch (r) {
+    case ISAL_INVALID_BLOCK: return "invalid deflate block";
+    case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
+    case ISAL_INVALID_LOOKBACK: return "invalid back-reference distance";
+    case ISAL_INVALID_WRAPPER: return "invalid gzip header";
+    case ISAL_UNSUPPORTED_METHOD: return "unsupported compression method";
+    case ISAL_INCORRECT_CHECKSUM: return "CRC or size check failed";
+    case ISAL_NEED_DICT: return "needs a preset dictionary";
+    default: return "error " + std::to_string(r);
+  }
+}
+
 // The state both readers' callbacks share. Callbacks run inside libarchive's C code, so they never
 // throw: they park the error here, and whoever sees libarchive fail throws it.
+//
+// Two threads for a layer of kThreadFrom stored bytes or more: once the compression is known, a
+// producer thread reads, hashes and decompresses the stored bytes and hashes and caps the uncompressed
+// stream (pull_unpacked), a few chunks ahead of the tar reader, which takes them from a queue of
+// kChunks buffers (memory stays flat). A chunk carries its error, which becomes the pipeline's only
+// when the tar reader reaches it: errors surface at the same place in the stream as with one thread.
 struct Pipeline {
   Pipeline(ByteSource& s, const ImageOpenOptions& o, std::uint64_t& total)
       : src(s), stored_size(s.size()), opt(o), unpacked_total(total) {}
+  ~Pipeline() { stop(); }
   ByteSource& src;
   std::uint64_t stored_size;  // the base of the ratio cap
   const ImageOpenOptions& opt;
   std::uint64_t& unpacked_total;  // over all layers of the image
   Sha256 stored_hash, tar_hash;
   std::uint64_t stored = 0, unpacked = 0;
-  archive* raw = nullptr;
-  std::optional<Error> error;
+  archive* raw = nullptr;                // the libarchive decompressor, unless the layer is gzip
+  std::unique_ptr<inflate_state> gzip;  // ISA-L's inflater, if the layer is gzip
+  bool gzip_ended = false;               // the last gzip member ended and no other follows
+  std::optional<Error> error;           // what the tar reader met (read on its thread)
+  std::optional<Error> produced_error;  // what the producer met (its thread, or before it starts)
   std::vector<char> in_buf = std::vector<char>(kBuf), out_buf = std::vector<char>(kBuf);
+  std::size_t in_len = 0;  // bytes of in_buf read (and hashed)
+  bool in_pending = false;  // in_buf holds the layer's first bytes, read to tell its compression
 
+  // Reads stored bytes into in_buf from `at` on, hashed and counted; 0 at the end of the stream.
+  std::size_t fill(std::size_t at = 0) {
+    std::size_t n = src.read(in_buf.data() + at, in_buf.size() - at);
+    stored_hash.update({in_buf.data() + at, n});
+    stored += n;
+    in_len = at + n;
+    return n;
+  }
+
+  // The first bytes, which say the compression: gzip goes to ISA-L, anything else to libarchive.
+  // False if the layer has no bytes at all.
+  bool start() {
+    if (fill() == 0) return false;
+    if (in_len >= 2 && static_cast<unsigned char>(in_buf[0]) == 0x1f && static_cast<unsigned char>(in_buf[1]) == 0x8b) {
+      gzip = std::make_unique<inflate_state>();
+      isal_inflate_init(gzip.get());
+      gzip->crc_flag = ISAL_GZIP;  // header parsed, CRC-32 and size of each member checked
+      gzip->next_in = reinterpret_cast<std::uint8_t*>(in_buf.data());
+      gzip->avail_in = static_cast<std::uint32_t>(in_len);
+    } else {
+      in_pending = true;
+    }
+    return true;
+  }
+
+  // libarchive's read callback for the stored bytes (non-gzip layers).
   la_ssize_t pull_stored(const void** out) {
     try {
-      std::size_t n = src.read(in_buf.data(), in_buf.size());
-      stored_hash.update({in_buf.data(), n});
-      stored += n;
+      if (!in_pending) fill();
+      in_pending = false;
       *out = in_buf.data();
-      return static_cast<la_ssize_t>(n);
+      return static_cast<la_ssize_t>(in_len);
     } catch (const std::exception& ex) {
-      error = Error(ex.what());
+      produced_error = Error(ex.what());
       return -1;
     }
+  }
+
+  // At least `k` stored bytes ahead of the inflater, unless the stream ends first.
+  bool gzip_input(std::size_t k) {
+    while (gzip->avail_in < k) {
+      std::memmove(in_buf.data(), gzip->next_in, gzip->avail_in);
+      std::size_t have = gzip->avail_in;
+      std::size_t n = fill(have);
+      gzip->next_in = reinterpret_cast<std::uint8_t*>(in_buf.data());
+      gzip->avail_in = static_cast<std::uint32_t>(have + n);
+      if (n == 0) return false;
+    }
+    return true;
+  }
+
+  // Inflates into out_buf: the bytes made, 0 at the end. Members follow one another as gzip allows (a
+  // new one starts where its magic number does); bytes after the last are hashed but not read, as
+  // libarchive's gzip reader leaves them. Throws Error for corrupt or truncated data.
+  std::size_t inflate_gzip() {
+    inflate_state& z = *gzip;
+    z.next_out = reinterpret_cast<std::uint8_t*>(out_buf.data());
+    z.avail_out = static_cast<std::uint32_t>(out_buf.size());
+    while (z.avail_out == out_buf.size() && !gzip_ended) {
+      if (z.block_state == ISAL_BLOCK_FINISH) {
+        if (!gzip_input(2) || static_cast<std::uint8_t>(z.next_in[0]) != 0x1f || z.next_in[1] != 0x8b) {
+          gzip_ended = true;
+          break;
+        }
+        std::uint8_t* next_in = z.next_in;
+        std::uint32_t avail_in = z.avail_in;
+        isal_inflate_reset(&z);
+        z.crc_flag = ISAL_GZIP;
+        z.next_in = next_in;
+        z.avail_in = avail_in;
+        z.next_out = reinterpret_cast<std::uint8_t*>(out_buf.data());
+        z.avail_out = static_cast<std::uint32_t>(out_buf.size());
+      }
+      if (z.avail_in == 0 && !gzip_input(1)) throw Error("decompressing: truncated gzip input");
+      int r = isal_inflate(&z);
+      if (r < 0) throw Error("decompressing: gzip decompression failed (" + isal_cause(r) + ")");
+    }
+    return out_buf.size() - z.avail_out;
   }
 
   // The caps: a layer may not decompress past max_ratio times its stored size once past ratio_floor,
   // and all layers together may not pass max_unpacked_bytes.
   la_ssize_t pull_unpacked(const void** out) {
-    la_ssize_t n = archive_read_data(raw, out_buf.data(), out_buf.size());
-    if (n < 0) {
-      if (!error) error = Error(std::string("decompressing: ") + archive_message(raw));
-      return -1;
+    la_ssize_t n;
+    if (gzip) {
+      try {
+        n = static_cast<la_ssize_t>(inflate_gzip());
+      } catch (const std::exception& ex) {
+        if (!produced_error) produced_error = Error(ex.what());
+        return -1;
+      }
+    } else {
+      n = archive_read_data(raw, out_buf.data(), out_buf.size());
+      if (n < 0) {
+        if (!produced_error) produced_error = Error(std::string("decompressing: ") + archive_message(raw));
+        return -1;
+      }
     }
     tar_hash.update({out_buf.data(), static_cast<std::size_t>(n)});
     unpacked += static_cast<std::uint64_t>(n);
     unpacked_total += static_cast<std::uint64_t>(n);
     if (unpacked > opt.ratio_floor && static_cast<double>(unpacked) > opt.max_ratio * static_cast<double>(stored_size)) {
-      error = Error("decompresses to more than " + std::to_string(static_cast<long long>(opt.max_ratio)) +
-                    " times its stored size of " + std::to_string(stored_size) + " bytes (a decompression bomb?)");
+      produced_error = Error("decompresses to more than " + std::to_string(static_cast<long long>(opt.max_ratio)) +
+                             " times its stored size of " + std::to_string(stored_size) + " bytes (a decompression bomb?)");
       return -1;
     }
     if (unpacked_total > opt.max_unpacked_bytes) {
-      error = Error("image unpacks to more than " + std::to_string(opt.max_unpacked_bytes) + " bytes");
+      produced_error = Error("image unpacks to more than " + std::to_string(opt.max_unpacked_bytes) + " bytes");
       return -1;
     }
     *out = out_buf.data();
     return n;
   }
 
+  // ---- The producer thread and its queue ----
+  static constexpr int kChunks = 4;
+  // Smaller layers are decompressed on the tar reader's thread: a thread and its buffers would cost
+  // more than they save (an image of 900 tiny layers).
+  static constexpr std::uint64_t kThreadFrom = 4u << 20;
+  bool threaded = false;
+  struct Chunk {
+    std::vector<char> bytes;
+    la_ssize_t n = 0;  // bytes; 0 at the end; -1 with `error`
+    std::optional<Error> error;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Chunk> ready;               // made, in stream order
+  std::vector<std::vector<char>> spare;  // buffers free for the producer
+  bool stopping = false;
+  std::thread producer;
+  std::vector<char> held;                // the chunk libarchive reads now
+  std::optional<Chunk> last;             // the end (or error) once reached: answered again if asked
+
+  void start_producer() {
+    if (stored_size < kThreadFrom) return;
+    threaded = true;
+    for (int i = 0; i < kChunks; ++i) spare.emplace_back(kBuf);
+    producer = std::thread([this] { produce(); });
+  }
+
+  void produce() {
+    for (;;) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [this] { return stopping || !spare.empty(); });
+        if (stopping) return;
+        out_buf = std::move(spare.back());
+        spare.pop_back();
+      }
+      const void* ignored;
+      Chunk c;
+      c.n = pull_unpacked(&ignored);
+      if (c.n < 0) c.error = std::move(produced_error);
+      c.bytes = std::move(out_buf);
+      const bool end = c.n <= 0;
+      {
+        std::lock_guard lock(mu);
+        ready.push_back(std::move(c));
+      }
+      cv.notify_all();
+      if (end) return;
+    }
+  }
+
+  // The tar reader's read callback: the next chunk, in order. The previous one goes back to the producer.
+  la_ssize_t next_chunk(const void** out) {
+    if (!threaded) {
+      la_ssize_t n = pull_unpacked(out);
+      if (n < 0 && !error) error = std::move(produced_error);
+      return n;
+    }
+    if (last) {
+      if (last->n < 0 && !error) error = last->error;
+      return last->n;
+    }
+    std::unique_lock lock(mu);
+    if (!held.empty()) spare.push_back(std::move(held));
+    held = {};
+    cv.notify_all();
+    cv.wait(lock, [this] { return !ready.empty(); });
+    Chunk c = std::move(ready.front());
+    ready.pop_front();
+    if (c.n <= 0) {
+      if (c.n < 0 && !error) error = c.error;
+      last = std::move(c);
+      return last->n;
+    }
+    held = std::move(c.bytes);
+    *out = held.data();
+    return c.n;
+  }
+
+  // Ends the producer (at once if it waits for a buffer) and waits for it.
+  void stop() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    if (producer.joinable()) producer.join();
+  }
+
+  // Throws what stopped the stream: the tar reader's error, else the producer's (read only when no
+  // producer runs), else libarchive's message.
   [[noreturn]] void fail(archive* a) {
     if (error) throw *error;
-    throw Error(archive_message(a));
+    if (!producer.joinable() && produced_error) throw *produced_error;
+    throw Error(a ? archive_message(a) : "unreadable layer");
   }
 };
 
 la_ssize_t read_stored(archive*, void* p, const void** out) { return static_cast<Pipeline*>(p)->pull_stored(out); }
 la_ssize_t read_unpacked(archive*, void* p, const void** out) {
-  return static_cast<Pipeline*>(p)->pull_unpacked(out);
+  return static_cast<Pipeline*>(p)->next_chunk(out);
 }
 
 // The caps on entries, before the sink sees one: their xattrs, and the sizes they declare (a sparse
@@ -111,22 +314,29 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
                           LayerBudget& budget, LayerSink& sink) {
   sink.begin_layer(index);
   const std::uint64_t stored_so_far = budget.stored + src.size();
+  ArchivePtr raw;  // before the pipeline: its producer thread, which uses it, ends first
   Pipeline p(src, options, budget.unpacked);
 
-  // Only in-process decompressors: no external program runs on untrusted bytes.
-  ArchivePtr raw(archive_read_new());
-  archive_read_support_filter_gzip(raw.get());
-  archive_read_support_filter_zstd(raw.get());
-  archive_read_support_filter_xz(raw.get());
-  archive_read_support_filter_lzma(raw.get());
-  archive_read_support_filter_bzip2(raw.get());
-  archive_read_support_format_raw(raw.get());
-  p.raw = raw.get();
+  // Only in-process decompressors: no external program runs on untrusted bytes. Gzip is inflated
+  // here (ISA-L); libarchive's filters take the rest, and the tar reader reads what either yields.
+  if (!p.start()) throw Error("empty layer (0 bytes)");
   archive_entry* e;
-  int r = archive_read_open(raw.get(), &p, nullptr, read_stored, nullptr);
-  if (r == ARCHIVE_OK) r = archive_read_next_header(raw.get(), &e);
-  if (r == ARCHIVE_EOF || (r < ARCHIVE_WARN && p.stored == 0 && !p.error)) throw Error("empty layer (0 bytes)");
-  if (r < ARCHIVE_WARN) p.fail(raw.get());
+  int r;
+  if (!p.gzip) {
+    raw.reset(archive_read_new());
+    archive_read_support_filter_gzip(raw.get());
+    archive_read_support_filter_zstd(raw.get());
+    archive_read_support_filter_xz(raw.get());
+    archive_read_support_filter_lzma(raw.get());
+    archive_read_support_filter_bzip2(raw.get());
+    archive_read_support_format_raw(raw.get());
+    p.raw = raw.get();
+    r = archive_read_open(raw.get(), &p, nullptr, read_stored, nullptr);
+    if (r == ARCHIVE_OK) r = archive_read_next_header(raw.get(), &e);
+    if (r == ARCHIVE_EOF || (r < ARCHIVE_WARN && p.stored == 0 && !p.produced_error)) throw Error("empty layer (0 bytes)");
+    if (r < ARCHIVE_WARN) p.fail(raw.get());
+  }
+  p.start_producer();
 
   ArchivePtr tar(archive_read_new());
   archive_read_support_format_tar(tar.get());
@@ -156,8 +366,9 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
   }
   // The digests cover every byte, also padding after the tar's end blocks and after the compressed end.
   const void* ignored;
-  while ((r = static_cast<int>(p.pull_unpacked(&ignored))) > 0) {
+  while ((r = static_cast<int>(p.next_chunk(&ignored))) > 0) {
   }
+  p.stop();
   if (r < 0) p.fail(raw.get());
   std::vector<char> rest(kBuf);
   while (std::size_t n = src.read(rest.data(), rest.size())) {
