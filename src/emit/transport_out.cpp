@@ -21,7 +21,7 @@ void push_image(const Root& root, const Analysis& analysis, const OutputSpec& sp
                           .tag_or_ref = "raison"};
   write_image(root, analysis, layout, source_config, arch, os, false);
   if (!spec.path.empty() && replace) ::unlink(spec.path.c_str());  // skopeo adds to an existing archive
-  skopeo_copy("oci:" + layout.path + ":" + layout.tag_or_ref, spec.text, transport, spec.text);
+  skopeo_copy("oci:" + layout.path + ":" + layout.tag_or_ref, spec.text, transport, spec.text, dir.path() + "/tmp");
 }
 
 }  // namespace raison

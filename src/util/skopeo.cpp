@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 #include "raison/error.hpp"
@@ -74,11 +75,11 @@ bool is_transport_spec(const std::string& spec) {
 }
 
 void skopeo_copy(const std::string& src, const std::string& dest, const TransportOptions& o,
-                 const std::string& image, const std::string& platform) {
+                 const std::string& image, const std::string& work_dir, const std::string& platform) {
   const std::string skopeo = find_skopeo();
   if (skopeo.empty()) throw Error(image + ": skopeo not found on PATH (Debian package skopeo)");
 
-  std::vector<std::string> args = {"skopeo"};
+  std::vector<std::string> args = {"skopeo", "--tmpdir=" + work_dir};
   if (!platform.empty()) {
     const std::size_t a = platform.find('/'), v = platform.find('/', a == std::string::npos ? a : a + 1);
     args.push_back("--override-os=" + platform.substr(0, a));
@@ -107,6 +108,14 @@ void skopeo_copy(const std::string& src, const std::string& dest, const Transpor
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e)
+    if (!std::string_view(*e).starts_with("TMPDIR=")) env_strings.emplace_back(*e);
+  if (::mkdir(work_dir.c_str(), 0700) != 0 && errno != EEXIST) throw_errno(image + ": " + work_dir);
+  env_strings.push_back("TMPDIR=" + work_dir);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw_errno(image + ": pipe");
@@ -116,7 +125,7 @@ void skopeo_copy(const std::string& src, const std::string& dest, const Transpor
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
   pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, skopeo.c_str(), &actions, nullptr, argv.data(), environ);
+  const int spawned = ::posix_spawn(&pid, skopeo.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
   if (spawned != 0) {

@@ -31,8 +31,10 @@ bool is_transport_spec(const std::string& spec);
 // "IMAGE: skopeo not found on PATH (Debian package skopeo)" when there is none, and
 // "IMAGE: skopeo copy failed: CAUSE" (skopeo's own message, one printable line) when it fails.
 // `platform` ("os/arch[/variant]", may be empty: this machine's) picks from a multi-platform source.
+// skopeo's own temporary files (an oci-archive unpacked, blobs on their way) go to `work_dir` (its
+// $TMPDIR), inside the transfer directory, so that they go with it even when skopeo is killed.
 void skopeo_copy(const std::string& src, const std::string& dest, const TransportOptions& options,
-                 const std::string& image, const std::string& platform = {});
+                 const std::string& image, const std::string& work_dir, const std::string& platform = {});
 
 // A private directory for one transfer: `temp_dir`/raison-XXXXXX (mode 0700; empty `temp_dir`: $TMPDIR,
 // else /tmp), marked and locked as a staging directory is (util/cleanup.hpp): removed on SIGINT/SIGTERM,

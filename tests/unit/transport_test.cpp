@@ -49,7 +49,7 @@ TEST_CASE("skopeo missing, or failing, is one line naming the image") {
   const std::string saved = old ? old : "";
   ::setenv("PATH", "/nonexistent", 1);
   try {
-    skopeo_copy("docker://h/a:1", "oci:/tmp/x:y", {}, "docker://h/a:1");
+    skopeo_copy("docker://h/a:1", "oci:/tmp/x:y", {}, "docker://h/a:1", "/nonexistent");
     FAIL("no error");
   } catch (const Error& e) {
     CHECK(std::string(e.what()) == "docker://h/a:1: skopeo not found on PATH (Debian package skopeo)");
@@ -57,7 +57,8 @@ TEST_CASE("skopeo missing, or failing, is one line naming the image") {
   ::setenv("PATH", saved.c_str(), 1);
   if (access("/usr/bin/skopeo", X_OK) != 0) return;  // tests/install-deps.sh installs it
   try {
-    skopeo_copy("oci:/nonexistent-raison-layout:x", "oci:/tmp/never-written:y", {}, "IMG");
+    TransferDir dir("");
+    skopeo_copy("oci:/nonexistent-raison-layout:x", "oci:/tmp/never-written:y", {}, "IMG", dir.path() + "/tmp");
     FAIL("no error");
   } catch (const Error& e) {
     const std::string what = e.what();
