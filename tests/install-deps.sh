@@ -6,7 +6,7 @@ build=(g++ meson ninja-build pkg-config liblief-dev libarchive-dev libboost-grap
        doctest-dev nlohmann-json3-dev libssl-dev libisal-dev)
 tests=(gcc gcc-multilib libcap2-bin libc6-dev musl-tools python3 strace bubblewrap pax-utils libtree python3-pyelftools file binutils zstd xz-utils tar
        skopeo umoci podman runc uidmap debootstrap libpython3.11-testsuite chromium docker.io
-       clang libfuzzer-14-dev)
+       clang libfuzzer-14-dev docker-registry)
 missing=()
 for p in "${build[@]}" "${tests[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

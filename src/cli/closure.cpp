@@ -26,8 +26,10 @@ int run_closure(const ClosureArgs& args) {
   // Check the destinations before anything is read: a bad -o, or a directory that is not there, is
   // found before minutes of unpacking, and no image is written whose manifest could not be.
   const std::optional<OutputSpec> out = args.out.empty() ? std::nullopt : std::optional(parse_output_spec(args.out));
-  const std::string manifest = args.manifest.empty() && out ? out->path + ".manifest.json" : args.manifest;
-  if (out) check_output_dir(out->path);
+  // A registry or engine destination has no file to put the manifest beside: --manifest names one.
+  const std::string manifest =
+      args.manifest.empty() && out && !out->path.empty() ? out->path + ".manifest.json" : args.manifest;
+  if (out && !out->path.empty()) check_output_dir(out->path);
   if (!manifest.empty()) check_output_dir(manifest);
   std::vector<std::pair<SbomFormat, std::string>> sboms;
   for (const auto& s : args.sboms) {
@@ -37,7 +39,7 @@ int run_closure(const ClosureArgs& args) {
   }
 
   // Open the root (an image is unpacked into a private staging directory).
-  const auto root = open_root(args.root, {.temp_dir = args.temp_dir, .platform = args.platform});
+  const auto root = open_root(args.root, {.temp_dir = args.temp_dir, .platform = args.platform, .transport = args.transport});
   print_image_notes(*root, args.verbose);
 
   // Seeds: those given, and for shrink the programs the image's Entrypoint and Cmd run.
@@ -69,7 +71,8 @@ int run_closure(const ClosureArgs& args) {
 
   // Emit: the minimal root, as an image or a directory, then its manifest.
   if (out && out->is_image())
-    write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force);
+    write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force, args.transport,
+                args.temp_dir);
   else if (out)
     write_root_dir(*root, analysis, out->path, {.replace = args.force, .preserve_privileges = args.preserve_privileges});
   if (!manifest.empty() || !sboms.empty()) {

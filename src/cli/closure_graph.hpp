@@ -13,6 +13,7 @@
 #include "raison/cost.hpp"
 #include "raison/graph.hpp"
 #include "raison/options.hpp"
+#include "util/skopeo.hpp"
 
 namespace raison::cli {
 
@@ -28,7 +29,8 @@ struct ClosureGraph {
 
 // SOURCE is a manifest (its reasons are the graph) or a root (analyzed with `options`' seeds, else an
 // image's own Entrypoint and Cmd). Throws Error if neither, or a root has no seeds.
-ClosureGraph load_closure_graph(const std::string& source, const std::string& platform, const Options& options);
+ClosureGraph load_closure_graph(const std::string& source, const std::string& platform, const Options& options,
+                                const TransportOptions& transport = {});
 
 // The owner of a kept path for `--by package`: its packages ("a,b", "(no package)") when the root's
 // databases or the manifest record ownership; else its directory.

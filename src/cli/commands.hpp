@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "raison/options.hpp"
+#include "util/skopeo.hpp"
 
 namespace raison::cli {
 
@@ -37,6 +38,7 @@ struct ClosureArgs {
   bool verbose = false;  // print notes too
   std::string observe;   // shrink --observe DURATION: `root` is a running container to observe first
   bool print_only_traced = false;  // print every kept file only the trace explains, on stdout
+  TransportOptions transport;      // skopeo's options for docker://, containers-storage:, ... roots and outputs
 };
 
 struct ObserveArgs {
@@ -50,6 +52,7 @@ struct WhyArgs {
   std::string platform;
   std::string path;
   Options options;
+  TransportOptions transport;  // skopeo's options for a transport root
 };
 
 struct SbomArgs {
@@ -80,6 +83,7 @@ struct CostArgs {
   std::size_t top = 10;  // 0: every row
   std::string by = "file";  // file, module, package, seed
   bool json = false;
+  TransportOptions transport;  // skopeo's options for a transport root
 };
 
 struct DiffArgs {
@@ -87,6 +91,7 @@ struct DiffArgs {
   std::string platform;
   bool json = false;
   std::string fail_on_growth;  // BYTES (with an optional K/M/G suffix) or PERCENT%; empty: never fail
+  TransportOptions transport;  // skopeo's options for a transport root
 };
 
 struct ReportArgs {

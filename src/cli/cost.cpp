@@ -18,7 +18,8 @@
 
 namespace raison::cli {
 
-ClosureGraph load_closure_graph(const std::string& source, const std::string& platform, const Options& given) {
+ClosureGraph load_closure_graph(const std::string& source, const std::string& platform, const Options& given,
+                                const TransportOptions& transport) {
   if (looks_like_manifest(source)) {
     const Manifest m = read_manifest(source);
     Graph g = graph_from_manifest(m);
@@ -32,7 +33,7 @@ ClosureGraph load_closure_graph(const std::string& source, const std::string& pl
     return out;
   }
   // Open the root; seeds: those given, else an image's own.
-  const auto root = open_root(source, {.temp_dir = {}, .platform = platform});
+  const auto root = open_root(source, {.temp_dir = {}, .platform = platform, .transport = transport});
   print_image_notes(*root, false);
   Options options = given;
   if (options.seeds.empty() && root->image_config()) add_image_seeds(*root, options);
@@ -83,7 +84,7 @@ int run_cost(const CostArgs& args) {
   if (!by) throw Error("--by must be file, module, package or seed, not " + args.by);
 
   // The closure graph, its dominator tree and the rows asked for.
-  const ClosureGraph c = load_closure_graph(args.source, args.platform, args.options);
+  const ClosureGraph c = load_closure_graph(args.source, args.platform, args.options, args.transport);
   const CostTree tree = dominator_costs(c.graph, c.bytes);
   std::vector<CostRow> rows = cost_rows(c.graph, tree, c.bytes, *by, package_owner(c));
   const std::size_t all = rows.size();

@@ -22,7 +22,7 @@ struct Side {
   Inventory inventory;
 };
 
-Side open_side(const std::string& source, const std::string& platform) {
+Side open_side(const std::string& source, const std::string& platform, const TransportOptions& transport) {
   Side s;
   if (looks_like_manifest(source)) {
     const Manifest m = read_manifest(source);
@@ -33,7 +33,7 @@ Side open_side(const std::string& source, const std::string& platform) {
     }
     return s;
   }
-  s.root = open_root(source, {.temp_dir = {}, .platform = platform});
+  s.root = open_root(source, {.temp_dir = {}, .platform = platform, .transport = transport});
   print_image_notes(*s.root, false);
   s.inventory = inventory_of_root(*s.root, source);
   return s;
@@ -102,8 +102,8 @@ int run_diff(const DiffArgs& args) {
     throw Error("--fail-on-growth: " + args.fail_on_growth + " is not BYTES (1000, 5M, 2GiB) or PERCENT (10%)");
 
   // Both sides as inventories, then what changed.
-  const Side a = open_side(args.a, args.platform);
-  const Side b = open_side(args.b, args.platform);
+  const Side a = open_side(args.a, args.platform, args.transport);
+  const Side b = open_side(args.b, args.platform, args.transport);
   const Diff d = diff_inventories(a.inventory, b.inventory);
   const bool failed = limit && grew_past(d, *limit);
 

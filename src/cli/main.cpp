@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   why->add_option("PATH", w.path, "The path inside the root")->required();
   why->add_option("--platform", w.platform, "os/arch[/variant] to pick from an image index");
   add_analysis_options(*why, w.options, text);
+  add_transport_options(*why, w.transport);
 
   SbomArgs sb;
   auto* sbom = app.add_subcommand("sbom", "Write the SBOM (SPDX 2.3 or CycloneDX 1.5 JSON) of an output from its manifest");
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
   cost->add_option("--by", co.by, "file, module (Python), package (by directory until packages are known) or seed")
       ->check(CLI::IsMember({"file", "module", "package", "seed"}));
   cost->add_flag("--json", co.json, "Print JSON for tools");
+  add_transport_options(*cost, co.transport);
   cost->add_option("--platform", co.platform, "os/arch[/variant] to pick from an image index");
   add_analysis_options(*cost, co.options, text);
 
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
   diff->add_option("--fail-on-growth", df.fail_on_growth, "Exit 1 if B is larger than A by more than BYTES (1000, 5M, 2GiB) or PERCENT (10%)")
       ->check([](const std::string& v) { return raison::parse_growth_limit(v) ? std::string() : "not BYTES (1000, 5M, 2GiB) or PERCENT (10%)"; });
   diff->add_option("--platform", df.platform, "os/arch[/variant] to pick from an image index");
+  add_transport_options(*diff, df.transport);
 
   ReportArgs rp;
   auto* report = app.add_subcommand("report", "Write a self-contained HTML report of a manifest's closure");

@@ -75,6 +75,22 @@ void add_output_options(CLI::App& cmd, ClosureArgs& a) {
                "Keep setuid/setgid bits and file capabilities in a directory output (tar and image outputs always keep them)");
   cmd.add_flag("-q,--quiet", a.quiet, "No summary line");
   cmd.add_flag("-v,--verbose", a.verbose, "Print notes too (optional loads not found, entries not extracted)");
+  add_transport_options(cmd, a.transport);
+}
+
+void add_transport_options(CLI::App& cmd, TransportOptions& t) {
+  auto* g = cmd.add_option_group("Transports", "skopeo's options for docker://, docker-daemon:, containers-storage:, oci-archive:");
+  g->add_option("--creds", t.creds, "USER[:PASSWORD] for the registry of a docker:// root or output");
+  g->add_option("--src-creds", t.src_creds, "USER[:PASSWORD] for the docker:// root only");
+  g->add_option("--dest-creds", t.dest_creds, "USER[:PASSWORD] for the docker:// output only");
+  g->add_option("--authfile", t.authfile, "skopeo/podman auth.json for docker:// (default: skopeo's)");
+  g->add_option("--tls-verify", t.tls_verify, "true (default) or false: require HTTPS and a valid certificate from a docker:// registry")
+      ->expected(0, 1)->default_str("true")->type_name("BOOL");
+  g->add_option("--src-tls-verify", t.src_tls_verify, "the same for the docker:// root only")
+      ->expected(0, 1)->default_str("true")->type_name("BOOL");
+  g->add_option("--dest-tls-verify", t.dest_tls_verify, "the same for the docker:// output only")
+      ->expected(0, 1)->default_str("true")->type_name("BOOL");
+  g->add_option("--daemon-host", t.daemon_host, "URL of the docker daemon for docker-daemon: (default: unix:///var/run/docker.sock)");
 }
 
 void finish_options(Options& o, const AnalysisText& text) {

@@ -27,6 +27,9 @@ void add_analysis_options(CLI::App& cmd, Options& options, AnalysisText& text);
 // The options closure and shrink share: where images unpack and which one, the outputs, verbosity.
 void add_output_options(CLI::App& cmd, ClosureArgs& args);
 
+// skopeo's options for transport roots and outputs (docker://, containers-storage:, ...).
+void add_transport_options(CLI::App& cmd, TransportOptions& t);
+
 // Completes `options` from `text`. Throws CLI::ValidationError for an --env without '='.
 void finish_options(Options& options, const AnalysisText& text);
 

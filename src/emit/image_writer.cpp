@@ -12,6 +12,7 @@
 
 #include "analyzers/elf/machines.hpp"
 #include "emit/destination.hpp"
+#include "emit/transport_out.hpp"
 #include "input/image.hpp"
 #include "raison/error.hpp"
 #include "util/fd.hpp"
@@ -221,14 +222,20 @@ json make_image_config(const json* source, const std::string& arch, const std::s
 }
 
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec, const json* source_config,
-                 const std::string& arch, const std::string& os, bool replace) {
-  write_image(root, analysis, parse_output_spec(spec), source_config, arch, os, replace);
+                 const std::string& arch, const std::string& os, bool replace, const TransportOptions& transport,
+                 const std::string& temp_dir) {
+  write_image(root, analysis, parse_output_spec(spec), source_config, arch, os, replace, transport, temp_dir);
 }
 
 void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s, const json* source_config,
-                 const std::string& arch, const std::string& os, bool replace) {
+                 const std::string& arch, const std::string& os, bool replace, const TransportOptions& transport,
+                 const std::string& temp_dir) {
   const std::string& spec = s.text;
   if (!s.is_image()) throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
+  if (s.kind == OutputSpec::Kind::Transport) {  // errors name the spec already
+    push_image(root, analysis, s, source_config, arch, os, replace, transport, temp_dir);
+    return;
+  }
   const std::int64_t mtime = reproducible_time();
   try {
     switch (s.kind) {
@@ -237,7 +244,8 @@ void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s
         write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime);
         break;
       case OutputSpec::Kind::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
-      case OutputSpec::Kind::Directory: break;
+      case OutputSpec::Kind::Directory:
+      case OutputSpec::Kind::Transport: break;
     }
   } catch (const json::exception& e) {  // a source config value that cannot be serialised
     throw Error(spec + ": image config: " + e.what());

@@ -13,6 +13,7 @@
 #include "emit/output_spec.hpp"
 #include "raison/analysis.hpp"
 #include "raison/root.hpp"
+#include "util/skopeo.hpp"
 
 namespace raison {
 
@@ -79,11 +80,18 @@ bool is_image_spec(const std::string& spec);
 // one "raison shrink" entry, created is reproducible_time(). Everything is written under a temporary
 // name beside the destination and renamed at the end; a failure removes it. An existing destination is
 // an error unless `replace` (an existing OCI layout is replaced whole, not added to).
+//   docker://REF, docker-daemon:REF, containers-storage:REF, oci-archive:PATH[:REF]
+//                                 the OCI image written into a private temporary layout (under
+//                                 `temp_dir`, empty: $TMPDIR, else /tmp), then `skopeo copy`d there with
+//                                 `transport`; the layout is removed on every path. An existing
+//                                 oci-archive file needs `replace`; a registry tag is simply pushed over.
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec,
-                 const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace);
+                 const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace,
+                 const TransportOptions& transport = {}, const std::string& temp_dir = {});
 // The same, for a spec already parsed (parse_output_spec).
 void write_image(const Root& root, const Analysis& analysis, const OutputSpec& spec,
-                 const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace);
+                 const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace,
+                 const TransportOptions& transport = {}, const std::string& temp_dir = {});
 
 // The config JSON of the image `root` was opened from: what write_image() copies as `source_config`;
 // nullptr for a directory or an image without one.

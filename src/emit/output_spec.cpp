@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "raison/error.hpp"
+#include "util/skopeo.hpp"
 
 namespace raison {
 
@@ -82,6 +83,7 @@ OutputSpec parse_layer(const std::string& spec) {
 }  // namespace
 
 OutputSpec::Kind output_kind(const std::string& spec) {
+  if (is_transport_spec(spec)) return OutputSpec::Kind::Transport;
   if (spec.starts_with("oci:")) return OutputSpec::Kind::Oci;
   if (spec.starts_with("docker-archive:")) return OutputSpec::Kind::DockerArchive;
   for (std::string_view suffix : {".tar", ".tar.gz", ".tgz", ".tar.zst"})
@@ -94,6 +96,10 @@ OutputSpec parse_output_spec(const std::string& spec) {
     case OutputSpec::Kind::Oci: return parse_oci(spec);
     case OutputSpec::Kind::DockerArchive: return parse_docker_archive(spec);
     case OutputSpec::Kind::Layer: return parse_layer(spec);
+    case OutputSpec::Kind::Transport:
+      // skopeo parses the reference; only oci-archive's file is ours to check (its directory exists).
+      if (spec.starts_with("oci-archive:")) return split(spec, "oci-archive:", OutputSpec::Kind::Transport);
+      return {.kind = OutputSpec::Kind::Transport, .text = spec};
     case OutputSpec::Kind::Directory: break;
   }
   return {.kind = OutputSpec::Kind::Directory, .text = spec, .path = spec};

@@ -15,10 +15,11 @@ struct OutputSpec {
     Layer,          // X.tar, X.tar.gz / X.tgz, X.tar.zst: the bare layer
     Oci,            // oci:DIR[:TAG], an OCI image layout
     DockerArchive,  // docker-archive:FILE[:NAME[:TAG]], what `docker save` writes
+    Transport,      // docker://REF, docker-daemon:REF, containers-storage:REF, oci-archive:PATH[:REF]: skopeo's
   };
   Kind kind = Kind::Directory;
   std::string text{};        // the spec as given, for messages
-  std::string path{};        // the directory or file written
+  std::string path{};        // the directory or file written; Transport: oci-archive's PATH, else empty
   std::string tag_or_ref{};  // Oci: the tag ("latest" when none); DockerArchive: "NAME:TAG", or empty (untagged)
   Compression compression = Compression::None;  // Layer only
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "raison/root.hpp"
+#include "util/skopeo.hpp"
 
 namespace raison {
 
@@ -39,6 +40,8 @@ struct ImageOpenOptions {
   std::uint64_t max_layer_member_steps = 1'000'000;
   // Leave the staging directory in place when the root is destroyed (for debugging).
   bool keep_staging = false;
+  // skopeo's options for a transport spec (docker://, ...): credentials, auth file, TLS.
+  TransportOptions transport{};
 };
 
 // One layer as the manifest names it.
@@ -72,6 +75,9 @@ class ImageRoot;
 //                            `docker save` tar, recognised by its manifest.json
 //   docker-archive:FILE[:NAME:TAG | :@INDEX]
 //   oci:DIR[:TAG]            an OCI image layout; an index is resolved by options.platform
+//   docker://REF, docker-daemon:REF, containers-storage:REF, oci-archive:PATH[:REF]
+//                            fetched by skopeo into a private temporary OCI layout (options.transport),
+//                            read as oci:, the layout removed once unpacked
 // Throws Error naming the spec, the layer or blob, the entry and the cause.
 std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions& options);
 

@@ -10,6 +10,7 @@
 #include "input/image/formats.hpp"
 #include "input/image/layer_stream.hpp"
 #include "input/image/staging.hpp"
+#include "input/image/transport.hpp"
 #include "raison/error.hpp"
 
 namespace raison {
@@ -63,9 +64,13 @@ ImageLayers read_rootfs_tarball(const std::string& file) {
   return {nullptr, nullptr, {std::move(layer)}};
 }
 
-// Transports to come (docker://, containers-storage:) are one more prefix here: skopeo copies the image
-// into a private temporary `oci:` layout, which is then read like any other.
 std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions& options) {
+  if (is_transport_spec(spec)) {
+    // skopeo copies the image into a private temporary `oci:` layout, read like any other; the layout
+    // goes as soon as its layers are unpacked (or on the error).
+    const std::unique_ptr<FetchedImage> fetched = fetch_image(spec, options);
+    return unpack(spec, options, [&] { return read_oci_layout(fetched->layout, fetched->tag, options); });
+  }
   if (spec.starts_with("oci:")) {
     // oci:DIR[:TAG]; a tag has no ':', so the last one splits unless the whole is a directory.
     std::string rest = spec.substr(4), dir = rest, tag;
