@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "raison/progress.hpp"
 #include "raison/root.hpp"
 
 namespace raison {
@@ -39,6 +40,8 @@ struct ImageOpenOptions {
   std::uint64_t max_layer_member_steps = 1'000'000;
   // Leave the staging directory in place when the root is destroyed (for debugging).
   bool keep_staging = false;
+  // Told of the layers read ("reading layers": layer n of N, stored bytes so far) once per chunk.
+  ProgressObserver progress{};
 };
 
 // One layer as the manifest names it.

@@ -6,6 +6,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <functional>
 #include <optional>
 
 #include "input/image/libarchive.hpp"
@@ -33,12 +34,14 @@ struct Pipeline {
   archive* raw = nullptr;
   std::optional<Error> error;
   std::vector<char> in_buf = std::vector<char>(kBuf), out_buf = std::vector<char>(kBuf);
+  std::function<void()> on_read;  // set only when someone watches the progress
 
   la_ssize_t pull_stored(const void** out) {
     try {
       std::size_t n = src.read(in_buf.data(), in_buf.size());
       stored_hash.update({in_buf.data(), n});
       stored += n;
+      if (on_read) on_read();
       *out = in_buf.data();
       return static_cast<la_ssize_t>(n);
     } catch (const std::exception& ex) {
@@ -112,6 +115,8 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
   sink.begin_layer(index);
   const std::uint64_t stored_so_far = budget.stored + src.size();
   Pipeline p(src, options, budget.unpacked);
+  if (options.progress)
+    p.on_read = [&] { options.progress({"reading layers", index, budget.layers, "layers", budget.stored + p.stored, false}); };
 
   // Only in-process decompressors: no external program runs on untrusted bytes.
   ArchivePtr raw(archive_read_new());
@@ -171,7 +176,7 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
 
 std::vector<LayerInfo> apply_layers(const std::vector<LayerSource>& layers, const ImageOpenOptions& options,
                                     LayerSink& sink) {
-  LayerBudget budget;
+  LayerBudget budget{.layers = layers.size()};
   std::vector<LayerInfo> infos;
   if (layers.size() > options.max_layers)
     throw Error(std::to_string(layers.size()) + " layers, more than " + std::to_string(options.max_layers));
@@ -191,6 +196,7 @@ std::vector<LayerInfo> apply_layers(const std::vector<LayerSource>& layers, cons
     }
     infos.push_back({got.digest, got.diff_id, layer.media_type, got.size});
   }
+  if (options.progress) options.progress({"reading layers", layers.size(), layers.size(), "layers", budget.stored, true});
   return infos;
 }
 
