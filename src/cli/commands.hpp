@@ -37,6 +37,7 @@ struct ClosureArgs {
   bool verbose = false;  // print notes too
   std::string observe;   // shrink --observe DURATION: `root` is a running container to observe first
   bool print_only_traced = false;  // print every kept file only the trace explains, on stdout
+  bool json = false;  // --json: --list and --list-loaded as one object on stdout
 };
 
 struct ObserveArgs {
@@ -50,6 +51,7 @@ struct WhyArgs {
   std::string platform;
   std::string path;
   Options options;
+  bool json = false;  // --json: one object on stdout (README, "raison why --json")
 };
 
 struct SbomArgs {
@@ -71,6 +73,7 @@ struct VerifyArgs {
   std::string original;  // the root it was shrunk from (default: the manifest's "source")
   std::vector<std::string> cmd;
   std::string self_exe = "/proc/self/exe";
+  bool json = false;  // --json: the findings as one object on stdout
 };
 
 struct CostArgs {
