@@ -12,6 +12,7 @@
 #include "raison/analysis.hpp"
 #include "raison/closure.hpp"
 #include "raison/packages.hpp"
+#include "raison/progress.hpp"
 
 namespace raison {
 
@@ -21,6 +22,8 @@ struct EmitOptions {
   // files on this machine, where an image's setuid-root program would work as one; tar and image
   // outputs always keep them (they are the image's, to run in a container).
   bool preserve_privileges = false;
+  // Told of the paths written ("writing": path n of N, file bytes so far) once per path.
+  ProgressObserver progress{};
 };
 
 // Writes the closure of `analysis` as a directory tree at `outdir` with the source's modes (less

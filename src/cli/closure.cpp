@@ -9,6 +9,7 @@
 
 #include "analysis/seeds.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "cli/report.hpp"
 #include "emit/image_writer.hpp"
 #include "emit/output_spec.hpp"
@@ -38,8 +39,14 @@ int run_closure(const ClosureArgs& args) {
     check_output_dir(sboms.back().second);
   }
 
+  // On a terminal, a progress line while layers are read and the output written.
+  TerminalProgress progress(stderr_wants_progress(args.quiet));
+
   // Open the root (an image is unpacked into a private staging directory).
-  const auto root = open_root(args.root, {.temp_dir = args.temp_dir, .platform = args.platform, .transport = args.transport});
+  ImageOpenOptions open_options{.temp_dir = args.temp_dir, .platform = args.platform, .transport = args.transport};
+  open_options.progress = progress.observer();
+  const auto root = open_root(args.root, open_options);
+  progress.erase();
   print_image_notes(*root, args.verbose);
 
   // Seeds: those given, and for shrink the programs the image's Entrypoint and Cmd run.
@@ -72,9 +79,11 @@ int run_closure(const ClosureArgs& args) {
   // Emit: the minimal root, as an image or a directory, then its manifest.
   if (out && out->is_image())
     write_image(*root, analysis, *out, source_config(*root), image_arch(analysis), "linux", args.force, args.transport,
-                args.temp_dir);
+                args.temp_dir, progress.observer());
   else if (out)
-    write_root_dir(*root, analysis, out->path, {.replace = args.force, .preserve_privileges = args.preserve_privileges});
+    write_root_dir(*root, analysis, out->path,
+                   {.replace = args.force, .preserve_privileges = args.preserve_privileges, .progress = progress.observer()});
+  progress.erase();
   if (!manifest.empty() || !sboms.empty()) {
     const nlohmann::json m = make_manifest(*root, analysis, options, &packages);
     if (!manifest.empty()) write_manifest(manifest, m);
@@ -82,8 +91,11 @@ int run_closure(const ClosureArgs& args) {
   }
 
   // Report: the lists asked for on stdout, the summaries on stderr.
-  if (args.list) print_kept_paths(analysis.graph);
-  if (args.list_loaded) print_loaded_objects(analysis);
+  if (args.json)
+    print_closure_json(analysis, options, args.list, args.list_loaded);
+  else if (args.list)
+    print_kept_paths(analysis.graph);
+  if (args.list_loaded && !args.json) print_loaded_objects(analysis);
   if (!args.quiet) {
     print_summary(analysis, options, args.verbose);
     print_packages(packages, analysis.graph, 10);

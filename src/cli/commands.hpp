@@ -39,6 +39,7 @@ struct ClosureArgs {
   std::string observe;   // shrink --observe DURATION: `root` is a running container to observe first
   bool print_only_traced = false;  // print every kept file only the trace explains, on stdout
   TransportOptions transport;      // skopeo's options for docker://, containers-storage:, ... roots and outputs
+  bool json = false;  // --json: --list and --list-loaded as one object on stdout
 };
 
 struct ObserveArgs {
@@ -53,6 +54,7 @@ struct WhyArgs {
   std::string path;
   Options options;
   TransportOptions transport;  // skopeo's options for a transport root
+  bool json = false;  // --json: one object on stdout (README, "raison why --json")
 };
 
 struct SbomArgs {
@@ -74,6 +76,7 @@ struct VerifyArgs {
   std::string original;  // the root it was shrunk from (default: the manifest's "source")
   std::vector<std::string> cmd;
   std::string self_exe = "/proc/self/exe";
+  bool json = false;  // --json: the findings as one object on stdout
 };
 
 struct CostArgs {

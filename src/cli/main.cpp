@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/sandbox.hpp"
+#include "cli/version.hpp"
 #include "raison/diff.hpp"
 #include "raison/error.hpp"
 #include "util/cleanup.hpp"
@@ -23,6 +24,9 @@ int main(int argc, char** argv) {
   raison::install_cleanup_handlers();  // SIGINT, SIGTERM, SIGHUP remove what the run made, exit 128+N
   CLI::App app{"raison: explain every file of a root, and build roots that hold only what they need"};
   app.require_subcommand(1);
+  app.set_version_flag("-V,--version", version_line());
+  app.footer("Each command's --help shows its options and examples. Exit codes: 0 done, 1 incomplete (outputs "
+             "written), 2 bad command line, 3 an input or output problem, 4 `why`: not in the closure, 5 a bug.");
   AnalysisText text;  // shared: only one subcommand is parsed
 
   ClosureArgs c;
@@ -33,6 +37,12 @@ int main(int argc, char** argv) {
   closure->add_flag("--list", c.list, "Print the kept paths (files and symlinks), sorted, one per line");
   closure->add_flag("--list-loaded", c.list_loaded, "Print ENTRY<TAB>OBJECT for every object the loader maps for each ELF entry point");
   closure->add_option("-o,--output", c.out, "Write the minimal root to this directory (and OUT.manifest.json)");
+  closure->add_flag("--json", c.json, "Print one JSON object (raison-closure/1) on stdout: the summary, --list's paths, --list-loaded's objects");
+  closure->footer(
+      "Examples:\n"
+      "  raison closure ROOT --seed /usr/bin/python3 --list\n"
+      "  raison closure ROOT --seed /usr/bin/python3 --list --json | jq -r '.paths[]'\n"
+      "  raison closure image.tar --seed /usr/bin/curl -o out/ --sbom spdx:out.spdx.json");
 
   ClosureArgs sh;
   sh.image_seeds = true;
@@ -42,6 +52,12 @@ int main(int argc, char** argv) {
   shrink->add_option("--observe", sh.observe, "IMAGE is a running podman or docker container: observe it for DURATION (5s, 2m), then shrink its image with what it did as --trace");
   add_output_options(*shrink, sh);
   add_analysis_options(*shrink, sh.options, text);
+  shrink->add_flag("--json", sh.json, "Print one JSON object (raison-closure/1) on stdout: the summary of what is kept");
+  shrink->footer(
+      "Examples:\n"
+      "  raison shrink docker-archive:app.tar -o oci:app-min:latest\n"
+      "  raison shrink oci:debian:bookworm --seed /usr/bin/python3 -o app-min.tar.zst\n"
+      "  raison shrink mycontainer --observe 30s -o oci:app-min");
 
   WhyArgs w;
   auto* why = app.add_subcommand("why", "Print the chain of reasons from a seed to PATH");
@@ -50,18 +66,27 @@ int main(int argc, char** argv) {
   why->add_option("--platform", w.platform, "os/arch[/variant] to pick from an image index");
   add_analysis_options(*why, w.options, text);
   add_transport_options(*why, w.transport);
+  why->add_flag("--json", w.json, "Print one JSON object (raison-why/1) on stdout: the chain, the packages, what needs a dropped file");
+  why->footer(
+      "Examples:\n"
+      "  raison why out.manifest.json /usr/lib/x86_64-linux-gnu/libssl.so.3\n"
+      "  raison why ROOT /usr/bin/perl --seed /usr/bin/python3\n"
+      "  raison why out.manifest.json /usr/bin/python3.11 --json | jq '.chain[].detail'");
 
   SbomArgs sb;
   auto* sbom = app.add_subcommand("sbom", "Write the SBOM (SPDX 2.3 or CycloneDX 1.5 JSON) of an output from its manifest");
   sbom->add_option("MANIFEST", sb.manifest, "The manifest of the output")->required();
   sbom->add_option("--format", sb.format, "spdx or cyclonedx")->required()->check(CLI::IsMember({"spdx", "cyclonedx"}));
   sbom->add_option("-o,--output", sb.out, "Where to write it")->required();
+  sbom->footer("Example:\n  raison sbom out.manifest.json --format cyclonedx -o out.cdx.json");
 
   TraceArgs t;
   auto* trace = app.add_subcommand("trace", "Run a command inside a root under strace and write the log (as root)");
   trace->add_option("ROOT", t.root, "The root: a directory or an image (unpacked for the run)")->required();
   trace->add_option("-o,--output", t.log, "Where to write the strace log")->required();
   trace->add_option("CMD", t.cmd, "The command and its arguments, after --")->required();
+  trace->footer("Example:\n  raison trace ROOT -o run.strace -- /usr/bin/python3 -c 'import json'\n"
+                "  raison closure ROOT --seed /usr/bin/python3 --trace run.strace -o out/");
 
   VerifyArgs vf;
   auto* verify = app.add_subcommand("verify", "Check a shrunk root: everything resolves inside it, and CMD finds what it looks for");
@@ -69,6 +94,9 @@ int main(int argc, char** argv) {
   verify->add_option("--manifest", vf.manifest, "Its manifest (default OUT.manifest.json)");
   verify->add_option("--original", vf.original, "The root it was shrunk from (default: the manifest's source)");
   verify->add_option("CMD", vf.cmd, "A command to run inside OUT under strace, after --");
+  verify->add_flag("--json", vf.json, "Print one JSON object (raison-verify/1) on stdout: what does not resolve, what is missing, the fixes");
+  verify->footer("Examples:\n  raison verify out/\n  raison verify out/ -- /usr/bin/python3 -c 'import ssl'\n"
+                 "  raison verify out/ --json -- /usr/bin/python3 -c 'import ssl' | jq -r '.fixes[]'");
 
   CostArgs co;
   auto* cost = app.add_subcommand("cost", "What each kept file, module, package or seed costs: the bytes that leave the closure without it");
@@ -80,6 +108,7 @@ int main(int argc, char** argv) {
   add_transport_options(*cost, co.transport);
   cost->add_option("--platform", co.platform, "os/arch[/variant] to pick from an image index");
   add_analysis_options(*cost, co.options, text);
+  cost->footer("Examples:\n  raison cost out.manifest.json --top 20\n  raison cost out.manifest.json --by package --json");
 
   DiffArgs df;
   auto* diff = app.add_subcommand("diff", "What changed from A to B (manifests, roots or images); exit 1 when B grew past --fail-on-growth");
@@ -90,18 +119,22 @@ int main(int argc, char** argv) {
       ->check([](const std::string& v) { return raison::parse_growth_limit(v) ? std::string() : "not BYTES (1000, 5M, 2GiB) or PERCENT (10%)"; });
   diff->add_option("--platform", df.platform, "os/arch[/variant] to pick from an image index");
   add_transport_options(*diff, df.transport);
+  diff->footer("Examples:\n  raison diff old.manifest.json new.manifest.json\n  raison diff ROOT out/ --json\n"
+               "  raison diff v1.manifest.json v2.manifest.json --fail-on-growth 5%");
 
   ReportArgs rp;
   auto* report = app.add_subcommand("report", "Write a self-contained HTML report of a manifest's closure");
   report->add_option("MANIFEST", rp.manifest, "The manifest")->required();
   report->add_option("-o,--output", rp.out, "The HTML file to write")->required();
   report->add_flag("-f,--force", rp.force, "Replace an existing file");
+  report->footer("Example:\n  raison report out.manifest.json -o report.html");
 
   ObserveArgs ob;
   auto* observe = app.add_subcommand("observe", "Watch a running podman or docker container (snapshot, then strace) and write what it used as a --trace log");
   observe->add_option("CONTAINER", ob.container, "Its name or ID")->required();
   observe->add_option("-o,--output", ob.log, "Where to write the log")->required();
   observe->add_option("--for", ob.duration, "How long to watch (5, 5s, 500ms, 2m, 1h; default: until SIGINT)");
+  observe->footer("Example:\n  raison observe web -o web.strace --for 30s\n  raison shrink web-image.tar --trace web.strace -o oci:web-min");
 
   try {
     app.parse(argc, argv);

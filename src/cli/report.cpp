@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "input/image.hpp"
 #include "util/printable.hpp"
 
@@ -104,6 +106,24 @@ void print_loaded_objects(const Analysis& analysis) {
   for (const auto& [entry, objects] : analysis.loaded_by_entry)
     for (const auto& o : objects) text += printable(entry) + "\t" + printable(o) + "\n";
   print_stdout(text);
+}
+
+void print_closure_json(const Analysis& analysis, const Options& options, bool list, bool list_loaded) {
+  const KeptSize kept = kept_size(analysis.graph);
+  nlohmann::json j{{"schema", "raison-closure/1"},
+                   {"seeds", options.seeds},
+                   {"kept", {{"paths", kept.paths}, {"regular_files", kept.regular_files}, {"bytes", kept.bytes}}},
+                   {"complete", !analysis.incomplete()}};
+  if (list) {
+    j["paths"] = nlohmann::json::array();
+    for (const auto& k : kept_paths(analysis.graph))
+      if (analysis.graph.node(k.vertex).stat.type != FileType::Directory) j["paths"].push_back(k.path);
+  }
+  if (list_loaded) {
+    j["loaded"] = nlohmann::json::object();
+    for (const auto& [entry, objects] : analysis.loaded_by_entry) j["loaded"][entry] = objects;
+  }
+  print_stdout(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 void print_stdout(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }

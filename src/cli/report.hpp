@@ -44,6 +44,10 @@ void print_kept_paths(const Graph& graph);
 // --list-loaded: "ENTRY<TAB>OBJECT" for every object the loader maps for each ELF entry point (stdout).
 void print_loaded_objects(const Analysis& analysis);
 
+// --json of closure and shrink (README, "closure --json"): the seeds, what is kept, whether the
+// closure is complete, and with `list` the kept paths, with `list_loaded` the loaded objects by entry.
+void print_closure_json(const Analysis& analysis, const Options& options, bool list, bool list_loaded);
+
 // `text` as it is on stdout.
 void print_stdout(const std::string& text);
 

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "analyzers/trace/strace.hpp"
 #include "cli/commands.hpp"
 #include "cli/report.hpp"
@@ -141,9 +143,20 @@ int run_verify(const VerifyArgs& args) {
   const Analysis before = analyze(*orig_root, options);
   const Analysis again = analyze(*out_root, options);
   const std::vector<Diagnostic> unresolved = unresolved_in_output(before, again);
-  for (const auto& d : unresolved)
+  // --json: the same findings as one object on stdout (README, "verify --json"); the lines stay on stderr.
+  nlohmann::json j{{"schema", "raison-verify/1"}, {"output", args.out}, {"original", original}, {"unresolved", nlohmann::json::array()}};
+  auto print_json = [&](bool ok) {
+    j["ok"] = ok;
+    if (args.json) print_stdout(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  };
+  for (const auto& d : unresolved) {
     fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: does not resolve in {}: {}: {}", args.out, d.file, d.message)));
-  if (args.cmd.empty()) return unresolved.empty() ? kOk : kIncomplete;
+    j["unresolved"].push_back({{"file", d.file}, {"message", d.message}, {"analyzer", d.analyzer}});
+  }
+  if (args.cmd.empty()) {
+    print_json(unresolved.empty());
+    return unresolved.empty() ? kOk : kIncomplete;
+  }
 
   // 2. At run time: the command in OUT under strace, its log in a private temporary file, what it
   // prints collected too.
@@ -157,19 +170,26 @@ int run_verify(const VerifyArgs& args) {
     if (std::find(fixes.begin(), fixes.end(), flag) == fixes.end()) fixes.push_back(flag);
     return flag;
   };
+  j["command"] = args.cmd;
+  j["missing"] = nlohmann::json::array();
   for (const auto& m : missing_at_run_time(trace, *out_root, *orig_root)) {
     missing_files += !m.directory;
+    j["missing"].push_back({{"what", m.directory ? "directory-used" : "file"}, {"path", m.use->path}, {"syscall", m.use->syscall},
+                            {"pid", m.use->pid}, {"fix", m.directory ? "" : "--keep " + m.use->path}});
     fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: {}: {} {} failed{}, and {} has it{}{}", m.directory ? "note" : "missing",
                m.use->syscall, m.use->path, m.use->pid ? fmt::format(" (pid {})", m.use->pid) : "", original,
                m.directory ? " (a directory)" : "", m.directory ? "" : "; fix: " + fix("--keep " + m.use->path))));
   }
   for (const auto& [dir, use] : missing_directories(trace, *out_root, *orig_root)) {
     ++missing_dirs;
+    j["missing"].push_back({{"what", "directory"}, {"path", dir}, {"syscall", use->syscall}, {"pid", use->pid},
+                            {"created", use->path}, {"fix", "--keep " + dir}});
     fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: missing: the directory {}: {} {} failed in it{}, and {} has it; fix: {}", dir,
                use->syscall, use->path, use->pid ? fmt::format(" (pid {})", use->pid) : "", original, fix("--keep " + dir))));
   }
   for (const auto& [module, line] : failed_imports(output)) {
     ++missing_modules;
+    j["missing"].push_back({{"what", "python-module"}, {"module", module}, {"line", line}, {"fix", "--python-import " + module}});
     fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: missing: the Python module {} ({}); fix: {}", module, line,
                fix("--python-import " + module))));
   }
@@ -182,6 +202,9 @@ int run_verify(const VerifyArgs& args) {
     fmt::print(stderr, "{}\n", printable(fmt::format("raison: verify: to fix, add to the command that made {}:{}", args.out, flags)));
   }
   const bool missing = missing_files || missing_dirs || missing_modules;
+  j["exit_status"] = status;
+  j["fixes"] = fixes;
+  print_json(unresolved.empty() && !missing && status == 0);
   return !unresolved.empty() || missing || status != 0 ? kIncomplete : kOk;
 }
 

@@ -61,7 +61,8 @@ void refuse_existing(const StagedOutput& st, const OutputSpec& spec, bool replac
 }
 
 void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
-               const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
+               const std::string& arch, const std::string& os, bool replace, std::int64_t mtime,
+               const ProgressObserver& progress) {
   StagedOutput st(spec.path);
   refuse_existing(st, spec, replace);
   const std::string blobs = st.tmp() + "/blobs/sha256";
@@ -70,7 +71,7 @@ void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spe
 
   const std::string layer_tmp = blobs + "/.layer";
   Fd lf = create_file(layer_tmp);
-  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.get(), mtime);
+  StreamDigests layer = write_layer(root, analysis, Compression::Gzip, lf.get(), mtime, progress);
   close_output(lf, layer_tmp);
   const std::string layer_blob = blobs + "/" + layer.digest.substr(7);
   if (::rename(layer_tmp.c_str(), layer_blob.c_str()) != 0) throw_errno("renaming " + layer_tmp + " to " + layer_blob);
@@ -98,7 +99,8 @@ void write_oci(const Root& root, const Analysis& analysis, const OutputSpec& spe
 // The layout `docker save` and skopeo write: manifest.json naming the config "<sha256>.json" and the
 // layers, here one uncompressed "<diff_id hex>.tar" (so its digest is its diff_id, as docker load expects).
 void write_docker_archive(const Root& root, const Analysis& analysis, const OutputSpec& spec, const json* source,
-                          const std::string& arch, const std::string& os, bool replace, std::int64_t mtime) {
+                          const std::string& arch, const std::string& os, bool replace, std::int64_t mtime,
+                          const ProgressObserver& progress) {
   StagedOutput st(spec.path);
   refuse_existing(st, spec, replace);
   // The layer goes to an anonymous file first: the archive names it by a digest known only at its end.
@@ -111,7 +113,7 @@ void write_docker_archive(const Root& root, const Analysis& analysis, const Outp
     if (!lf.valid()) throw_errno("creating " + p);
     ::unlink(p.c_str());
   }
-  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.get(), mtime);
+  StreamDigests layer = write_layer(root, analysis, Compression::None, lf.get(), mtime, progress);
   if (::lseek(lf.get(), 0, SEEK_SET) != 0) throw_errno("rewinding the layer");
 
   const std::string config = make_image_config(source, arch, os, layer.diff_id, mtime).dump();
@@ -132,11 +134,11 @@ void write_docker_archive(const Root& root, const Analysis& analysis, const Outp
 }
 
 void write_bare_layer(const Root& root, const Analysis& analysis, const OutputSpec& spec, bool replace,
-                      std::int64_t mtime) {
+                      std::int64_t mtime, const ProgressObserver& progress) {
   StagedOutput st(spec.path);
   refuse_existing(st, spec, replace);
   Fd out = create_file(st.tmp());
-  write_layer(root, analysis, spec.compression, out.get(), mtime);
+  write_layer(root, analysis, spec.compression, out.get(), mtime, progress);
   close_output(out, st.tmp());
   st.commit();
 }
@@ -223,13 +225,13 @@ json make_image_config(const json* source, const std::string& arch, const std::s
 
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec, const json* source_config,
                  const std::string& arch, const std::string& os, bool replace, const TransportOptions& transport,
-                 const std::string& temp_dir) {
-  write_image(root, analysis, parse_output_spec(spec), source_config, arch, os, replace, transport, temp_dir);
+                 const std::string& temp_dir, const ProgressObserver& progress) {
+  write_image(root, analysis, parse_output_spec(spec), source_config, arch, os, replace, transport, temp_dir, progress);
 }
 
 void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s, const json* source_config,
                  const std::string& arch, const std::string& os, bool replace, const TransportOptions& transport,
-                 const std::string& temp_dir) {
+                 const std::string& temp_dir, const ProgressObserver& progress) {
   const std::string& spec = s.text;
   if (!s.is_image()) throw Error(spec + ": not an image output (oci:DIR, docker-archive:FILE, *.tar, *.tar.gz, *.tar.zst)");
   if (s.kind == OutputSpec::Kind::Transport) {  // errors name the spec already
@@ -239,11 +241,11 @@ void write_image(const Root& root, const Analysis& analysis, const OutputSpec& s
   const std::int64_t mtime = reproducible_time();
   try {
     switch (s.kind) {
-      case OutputSpec::Kind::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime); break;
+      case OutputSpec::Kind::Oci: write_oci(root, analysis, s, source_config, arch, os, replace, mtime, progress); break;
       case OutputSpec::Kind::DockerArchive:
-        write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime);
+        write_docker_archive(root, analysis, s, source_config, arch, os, replace, mtime, progress);
         break;
-      case OutputSpec::Kind::Layer: write_bare_layer(root, analysis, s, replace, mtime); break;
+      case OutputSpec::Kind::Layer: write_bare_layer(root, analysis, s, replace, mtime, progress); break;
       case OutputSpec::Kind::Directory:
       case OutputSpec::Kind::Transport: break;
     }

@@ -12,6 +12,7 @@
 
 #include "emit/output_spec.hpp"
 #include "raison/analysis.hpp"
+#include "raison/progress.hpp"
 #include "raison/root.hpp"
 #include "util/skopeo.hpp"
 
@@ -61,8 +62,9 @@ class TarStream {
 // Writes the closure of `analysis` as one layer to `fd`: every kept path but "/" itself, relative
 // ("usr/bin/x", directories "usr/bin/"), in kept_paths() order, later names of a file as hardlinks
 // to its first, security.capability as a SCHILY.xattr record.
+// `progress` is told of each path written.
 StreamDigests write_layer(const Root& root, const Analysis& analysis, Compression compression, int fd,
-                          std::int64_t mtime);
+                          std::int64_t mtime, const ProgressObserver& progress = {});
 
 // True for the specs write_image() takes: "oci:DIR[:TAG]", "docker-archive:FILE[:NAME[:TAG]]", and
 // file names ending in .tar, .tar.gz, .tgz or .tar.zst (a bare layer). Anything else is a directory
@@ -85,13 +87,16 @@ bool is_image_spec(const std::string& spec);
 //                                 `temp_dir`, empty: $TMPDIR, else /tmp), then `skopeo copy`d there with
 //                                 `transport`; the layout is removed on every path. An existing
 //                                 oci-archive file needs `replace`; a registry tag is simply pushed over.
+// `progress` is told of each path written to the layer ("writing").
 void write_image(const Root& root, const Analysis& analysis, const std::string& spec,
                  const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace,
-                 const TransportOptions& transport = {}, const std::string& temp_dir = {});
+                 const TransportOptions& transport = {}, const std::string& temp_dir = {},
+                 const ProgressObserver& progress = {});
 // The same, for a spec already parsed (parse_output_spec).
 void write_image(const Root& root, const Analysis& analysis, const OutputSpec& spec,
                  const nlohmann::json* source_config, const std::string& arch, const std::string& os, bool replace,
-                 const TransportOptions& transport = {}, const std::string& temp_dir = {});
+                 const TransportOptions& transport = {}, const std::string& temp_dir = {},
+                 const ProgressObserver& progress = {});
 
 // The config JSON of the image `root` was opened from: what write_image() copies as `source_config`;
 // nullptr for a directory or an image without one.

@@ -197,16 +197,21 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
   // The temporary directory stands for "/"; finish() gives it the root's metadata.
   DirWriter w(root, analysis.generated, dir.get(), options.preserve_privileges);
   std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
-  for (const auto& k : kept_paths(analysis.graph)) {
+  const auto kept = kept_paths(analysis.graph);
+  std::uint64_t written = 0, bytes = 0;
+  for (const auto& k : kept) {
     FileNode n = analysis.graph.node(k.vertex);
     if (k.first_name)
       first_written[k.vertex] = k.path;
     else
       n.path = first_written.at(k.vertex);  // the hardlink's target
     w.write(k, n);
+    if (k.first_name && n.stat.type == FileType::Regular) bytes += n.stat.size;
+    if (options.progress) options.progress({"writing", ++written, kept.size(), "paths", bytes, false});
   }
   w.finish(analysis.graph);
   out.commit();
+  if (options.progress) options.progress({"writing", kept.size(), kept.size(), "paths", bytes, true});
 }
 
 }  // namespace raison

@@ -260,11 +260,14 @@ StreamDigests TarStream::finish() {
 }
 
 StreamDigests write_layer(const Root& root, const Analysis& analysis, Compression compression, int fd,
-                          std::int64_t mtime) {
+                          std::int64_t mtime, const ProgressObserver& progress) {
   const Graph& g = analysis.graph;
   TarStream tar(fd, compression, mtime);
   std::map<Graph::Vertex, std::string> first;  // the entry name a file was first written under
-  for (const auto& k : kept_paths(analysis.graph)) {
+  const auto kept = kept_paths(analysis.graph);
+  std::uint64_t written = 0, bytes = 0;
+  for (const auto& k : kept) {
+    if (progress) progress({"writing", written++, kept.size(), "paths", bytes, false});
     if (k.path == "/") continue;  // layers hold no entry for the root itself
     const FileNode& n = g.node(k.vertex);
     const std::string name = k.path.substr(1);
@@ -293,13 +296,16 @@ StreamDigests write_layer(const Root& root, const Analysis& analysis, Compressio
         auto cap = root.xattr(k.path, "security.capability");
         tar.add_file(name, n.stat.mode, n.stat.uid, n.stat.gid, std::uint64_t(st.st_size), in.get(),
                      cap ? &*cap : nullptr);
+        bytes += std::uint64_t(st.st_size);
         break;
       }
       case FileType::Other:
         throw Error(k.path + ": not a regular file, directory or symlink (device, fifo or socket): not written");
     }
   }
-  return tar.finish();
+  StreamDigests digests = tar.finish();
+  if (progress) progress({"writing", kept.size(), kept.size(), "paths", bytes, true});
+  return digests;
 }
 
 }  // namespace raison

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "raison/progress.hpp"
 #include "raison/root.hpp"
 #include "util/skopeo.hpp"
 
@@ -42,6 +43,8 @@ struct ImageOpenOptions {
   bool keep_staging = false;
   // skopeo's options for a transport spec (docker://, ...): credentials, auth file, TLS.
   TransportOptions transport{};
+  // Told of the layers read ("reading layers": layer n of N, stored bytes so far) once per chunk.
+  ProgressObserver progress{};
 };
 
 // One layer as the manifest names it.

@@ -9,11 +9,13 @@
 #include <archive_entry.h>
 #include <isa-l/igzip_lib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -58,7 +60,8 @@ struct Pipeline {
   const ImageOpenOptions& opt;
   std::uint64_t& unpacked_total;  // over all layers of the image
   Sha256 stored_hash, tar_hash;
-  std::uint64_t stored = 0, unpacked = 0;
+  std::atomic<std::uint64_t> stored = 0;  // read by the progress observer while the producer counts
+  std::uint64_t unpacked = 0;
   archive* raw = nullptr;                // the libarchive decompressor, unless the layer is gzip
   std::unique_ptr<inflate_state> gzip;  // ISA-L's inflater, if the layer is gzip
   bool gzip_ended = false;               // the last gzip member ended and no other follows
@@ -67,6 +70,8 @@ struct Pipeline {
   std::vector<char> in_buf = std::vector<char>(kBuf), out_buf = std::vector<char>(kBuf);
   std::size_t in_len = 0;  // bytes of in_buf read (and hashed)
   bool in_pending = false;  // in_buf holds the layer's first bytes, read to tell its compression
+  // Told of each chunk the tar reader takes (on its thread); set only when someone watches the progress.
+  std::function<void()> on_read;
 
   // Reads stored bytes into in_buf from `at` on, hashed and counted; 0 at the end of the stream.
   std::size_t fill(std::size_t at = 0) {
@@ -235,6 +240,7 @@ struct Pipeline {
 
   // The tar reader's read callback: the next chunk, in order. The previous one goes back to the producer.
   la_ssize_t next_chunk(const void** out) {
+    if (on_read) on_read();
     if (!threaded) {
       la_ssize_t n = pull_unpacked(out);
       if (n < 0 && !error) error = std::move(produced_error);
@@ -316,6 +322,8 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
   const std::uint64_t stored_so_far = budget.stored + src.size();
   ArchivePtr raw;  // before the pipeline: its producer thread, which uses it, ends first
   Pipeline p(src, options, budget.unpacked);
+  if (options.progress)
+    p.on_read = [&] { options.progress({"reading layers", index, budget.layers, "layers", budget.stored + p.stored, false}); };
 
   // Only in-process decompressors: no external program runs on untrusted bytes. Gzip is inflated
   // here (ISA-L); libarchive's filters take the rest, and the tar reader reads what either yields.
@@ -382,7 +390,7 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
 
 std::vector<LayerInfo> apply_layers(const std::vector<LayerSource>& layers, const ImageOpenOptions& options,
                                     LayerSink& sink) {
-  LayerBudget budget;
+  LayerBudget budget{.layers = layers.size()};
   std::vector<LayerInfo> infos;
   if (layers.size() > options.max_layers)
     throw Error(std::to_string(layers.size()) + " layers, more than " + std::to_string(options.max_layers));
@@ -402,6 +410,7 @@ std::vector<LayerInfo> apply_layers(const std::vector<LayerSource>& layers, cons
     }
     infos.push_back({got.digest, got.diff_id, layer.media_type, got.size});
   }
+  if (options.progress) options.progress({"reading layers", layers.size(), layers.size(), "layers", budget.stored, true});
   return infos;
 }
 

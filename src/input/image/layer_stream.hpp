@@ -29,6 +29,7 @@ struct LayerBudget {
   std::uint64_t declared = 0;  // declared file sizes (sparse files count whole)
   std::uint64_t stored = 0;    // stored (compressed) bytes of the layers so far: the base of the ratio
   std::uint64_t xattr_bytes = 0;  // xattr names and values declared by entries (hardlinks share theirs)
+  std::uint64_t layers = 0;    // layers of the image, for ImageOpenOptions::progress
 };
 
 // Streams one layer tar (any compression libarchive knows) from `src` into `sink` as layer `index`.
