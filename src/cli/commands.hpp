@@ -68,6 +68,7 @@ struct TraceArgs {
   std::string log;
   std::vector<std::string> cmd;
   std::string self_exe = "/proc/self/exe";  // this program, run by strace inside the root
+  TransportOptions transport;  // skopeo's options for a transport root
 };
 
 struct VerifyArgs {
@@ -77,6 +78,7 @@ struct VerifyArgs {
   std::vector<std::string> cmd;
   std::string self_exe = "/proc/self/exe";
   bool json = false;  // --json: the findings as one object on stdout
+  TransportOptions transport;  // skopeo's options for a transport original
 };
 
 struct CostArgs {

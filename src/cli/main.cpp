@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   trace->add_option("ROOT", t.root, "The root: a directory or an image (unpacked for the run)")->required();
   trace->add_option("-o,--output", t.log, "Where to write the strace log")->required();
   trace->add_option("CMD", t.cmd, "The command and its arguments, after --")->required();
+  add_transport_options(*trace, t.transport);
   trace->footer("Example:\n  raison trace ROOT -o run.strace -- /usr/bin/python3 -c 'import json'\n"
                 "  raison closure ROOT --seed /usr/bin/python3 --trace run.strace -o out/");
 
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   verify->add_option("--manifest", vf.manifest, "Its manifest (default OUT.manifest.json)");
   verify->add_option("--original", vf.original, "The root it was shrunk from (default: the manifest's source)");
   verify->add_option("CMD", vf.cmd, "A command to run inside OUT under strace, after --");
+  add_transport_options(*verify, vf.transport);
   verify->add_flag("--json", vf.json, "Print one JSON object (raison-verify/1) on stdout: what does not resolve, what is missing, the fixes");
   verify->footer("Examples:\n  raison verify out/\n  raison verify out/ -- /usr/bin/python3 -c 'import ssl'\n"
                  "  raison verify out/ --json -- /usr/bin/python3 -c 'import ssl' | jq -r '.fixes[]'");

@@ -11,7 +11,7 @@ namespace raison::cli {
 
 int run_trace(const TraceArgs& args) {
   // Open the root: an image is run from its staging directory, alive as long as `root`.
-  const auto root = open_root(args.root, {});
+  const auto root = open_root(args.root, {.temp_dir = {}, .platform = {}, .transport = args.transport});
   print_image_notes(*root, false);
   const ImageRoot* image = as_image(*root);
 

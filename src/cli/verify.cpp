@@ -135,7 +135,7 @@ int run_verify(const VerifyArgs& args) {
   if (original.empty()) throw Error(made.file + " names no source root: give --original");
 
   // Open both roots.
-  const auto orig_root = open_root(original, {});
+  const auto orig_root = open_root(original, {.temp_dir = {}, .platform = {}, .transport = args.transport});
   print_image_notes(*orig_root, false);
   const auto out_root = open_directory_root(args.out);
 
