@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "emit/destination.hpp"
 #include "emit/image_writer.hpp"
 #include "raison/error.hpp"
 
@@ -20,8 +21,17 @@ void push_image(const Root& root, const Analysis& analysis, const OutputSpec& sp
   const OutputSpec layout{.kind = OutputSpec::Kind::Oci, .text = spec.text, .path = dir.path() + "/layout",
                           .tag_or_ref = "raison"};
   write_image(root, analysis, layout, source_config, arch, os, false);
-  if (!spec.path.empty() && replace) ::unlink(spec.path.c_str());  // skopeo adds to an existing archive
-  skopeo_copy("oci:" + layout.path + ":" + layout.tag_or_ref, spec.text, transport, spec.text, dir.path() + "/tmp");
+  const std::string from = "oci:" + layout.path + ":" + layout.tag_or_ref;
+  if (spec.path.empty()) {  // a registry, a daemon, a store: skopeo's to make whole
+    skopeo_copy(from, spec.text, transport, spec.text, dir.path() + "/tmp");
+    return;
+  }
+  // An oci-archive file: written under a temporary name beside it, then renamed over the old one (skopeo
+  // would add to an existing archive; a failed push keeps the old file whole).
+  StagedOutput out(spec.path);
+  const std::string to = "oci-archive:" + out.tmp() + (spec.tag_or_ref.empty() ? "" : ":" + spec.tag_or_ref);
+  skopeo_copy(from, to, transport, spec.text, dir.path() + "/tmp");
+  out.commit();
 }
 
 }  // namespace raison
