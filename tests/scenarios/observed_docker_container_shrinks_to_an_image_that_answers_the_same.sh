@@ -19,7 +19,7 @@ mkdir -p "$D"
 dockerd --data-root "$D/data" -H "unix://$D/sock" --exec-root "$D/exec" --pidfile "$D/pid" --iptables=false \
   --ip6tables=false --bridge=none --storage-driver=vfs >"$D/log" 2>&1 &
 DOCKERD=$!
-trap 'docker rm -f web small >/dev/null 2>&1; kill $DOCKERD 2>/dev/null; wait $DOCKERD 2>/dev/null; rm -rf "$T"' EXIT
+trap 'docker rm -f web small >/dev/null 2>&1 || true; kill $DOCKERD 2>/dev/null || true; wait $DOCKERD 2>/dev/null || true; rm -rf "$T"' EXIT
 export DOCKER_HOST=unix://$D/sock
 for i in $(seq 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
 docker version >/dev/null 2>&1 || { cat "$D/log"; fail "dockerd did not start"; }

@@ -21,7 +21,7 @@ storage: {filesystem: {rootdirectory: $T/registry}, delete: {enabled: true}}
 http: {addr: 127.0.0.1:$PORT}
 YML
 docker-registry serve "$T/registry.yml" >"$T/registry.log" 2>&1 & REG=$!
-trap 'kill $REG 2>/dev/null; wait $REG 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $REG 2>/dev/null || true; wait $REG 2>/dev/null || true; rm -rf "$T"' EXIT
 for _ in $(seq 100); do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/v2/')" 2>/dev/null && break
   sleep 0.1

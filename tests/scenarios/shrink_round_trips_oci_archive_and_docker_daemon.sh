@@ -40,7 +40,7 @@ assert_grep "$T/err" "out.tar: exists \(use --force to replace it\)"
 SOCK=$T/docker.sock
 dockerd --data-root "$T/docker" --exec-root "$T/docker-exec" --pidfile "$T/docker.pid" -H "unix://$SOCK" \
   --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs >"$T/dockerd.log" 2>&1 & DOCKERD=$!
-trap 'kill $DOCKERD 2>/dev/null; wait $DOCKERD 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $DOCKERD 2>/dev/null || true; wait $DOCKERD 2>/dev/null || true; rm -rf "$T"' EXIT
 for _ in $(seq 150); do [ -S "$SOCK" ] && docker -H "unix://$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
 docker -H "unix://$SOCK" version >/dev/null 2>&1 || { tail -20 "$T/dockerd.log"; fail "the private dockerd did not start"; }
 skopeo copy -q --dest-daemon-host "unix://$SOCK" "oci:$IMG:bookworm" docker-daemon:app:1 2>"$T/sk.err" || { cat "$T/sk.err"; fail "loading the image into dockerd"; }
