@@ -155,11 +155,7 @@ void skopeo_copy(const std::string& src, const std::string& dest, const Transpor
 }
 
 TransferDir::TransferDir(const std::string& temp_dir) {
-  const std::string base = temp_dir.empty() ? raison::temp_dir() : temp_dir;
-  reclaim_stale_staging(base);  // what runs killed by SIGKILL left
-  std::string tmpl = base + "/raison-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw_errno("creating a transfer directory in " + base);
-  path_ = tmpl;
+  path_ = make_run_dir(temp_dir, "transfer");
   mark_staging(path_);  // locked and marked: removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
 }
 

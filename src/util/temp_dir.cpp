@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "raison/error.hpp"
+#include "util/cleanup.hpp"
 #include "util/fd.hpp"
 
 namespace raison {
@@ -28,5 +29,13 @@ TempFile::TempFile(std::string_view prefix) {
 }
 
 TempFile::~TempFile() { ::unlink(path_.c_str()); }
+
+std::string make_run_dir(const std::string& base_dir, std::string_view what) {
+  const std::string base = base_dir.empty() ? temp_dir() : base_dir;
+  reclaim_stale_staging(base);  // what runs killed by SIGKILL left
+  std::string tmpl = base + "/raison-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw_errno("creating a " + std::string(what) + " directory in " + base);
+  return tmpl;
+}
 
 }  // namespace raison

@@ -35,11 +35,7 @@ Fd dup_of(int fd) {
 }  // namespace
 
 StagingTree::StagingTree(const std::string& temp_dir) {
-  const std::string base = temp_dir.empty() ? raison::temp_dir() : temp_dir;
-  reclaim_stale_staging(base);  // what runs killed by SIGKILL left
-  std::string tmpl = base + "/raison-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw_errno("creating a staging directory in " + base);
-  path_ = tmpl;
+  path_ = make_run_dir(temp_dir, "staging");
   top_.reset(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!top_.valid()) {
     ::rmdir(path_.c_str());
