@@ -18,25 +18,7 @@ done
 "$PY" -c 'import elftools' 2>/dev/null || { echo "lddtree needs python3-pyelftools" >&2; exit 2; }
 
 # The seeds: regular ELF files with a PT_DYNAMIC segment (links left out), and whether they have PT_INTERP.
-"$PY" - "$DIR" >"$OUT/seeds.tsv" <<'PY'
-import os, struct, sys
-d = sys.argv[1]
-for n in sorted(os.listdir(d)):
-    p = os.path.join(d, n)
-    if os.path.islink(p) or not os.path.isfile(p):
-        continue
-    with open(p, 'rb') as f:
-        h = f.read(64)
-        if len(h) < 64 or h[:4] != b'\x7fELF' or h[4] != 2 or h[5] != 1:
-            continue
-        phoff, = struct.unpack_from('<Q', h, 32)
-        phentsize, phnum = struct.unpack_from('<HH', h, 54)
-        f.seek(phoff)
-        ph = f.read(phentsize * phnum)
-        types = {struct.unpack_from('<I', ph, i * phentsize)[0] for i in range(phnum) if len(ph) >= (i + 1) * phentsize}
-        if 2 in types:
-            print(p, 'interp' if 3 in types else 'nointerp', sep='\t')
-PY
+"$PY" "$here/elf_seeds.py" "$DIR" >"$OUT/seeds.tsv"
 cut -f1 "$OUT/seeds.tsv" >"$OUT/seeds"
 n=$(wc -l <"$OUT/seeds")
 echo "# $n dynamic ELF files in $DIR" >&2

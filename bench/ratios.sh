@@ -71,24 +71,7 @@ echo "| work | raison: wall / CPU (s) | raison: peak RSS (MiB) | peer | peer: wa
 echo "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |" >>"$OUT/table.md"
 
 # ELF: the seeds, those libtree finishes alone.
-"$PY" - /usr/bin >"$OUT/elf.all" <<'PY'
-import os, struct, sys
-d = sys.argv[1]
-for n in sorted(os.listdir(d)):
-    p = os.path.join(d, n)
-    if os.path.islink(p) or not os.path.isfile(p):
-        continue
-    with open(p, 'rb') as f:
-        h = f.read(64)
-        if len(h) < 64 or h[:4] != b'\x7fELF' or h[4] != 2 or h[5] != 1:
-            continue
-        phoff, = struct.unpack_from('<Q', h, 32)
-        phentsize, phnum = struct.unpack_from('<HH', h, 54)
-        f.seek(phoff)
-        ph = f.read(phentsize * phnum)
-        if any(struct.unpack_from('<I', ph, i * phentsize)[0] == 2 for i in range(phnum) if len(ph) >= (i + 1) * phentsize):
-            print(p)
-PY
+"$PY" "$here/elf_seeds.py" /usr/bin | cut -f1 >"$OUT/elf.all"
 while read -r f; do libtree "$f" >/dev/null 2>&1 && echo "$f"; done <"$OUT/elf.all" >"$OUT/elf.seeds"
 n_all=$(wc -l <"$OUT/elf.all"); n=$(wc -l <"$OUT/elf.seeds")
 sed 's/^/--seed /' "$OUT/elf.seeds" | tr '\n' ' ' >"$OUT/elf.args"
