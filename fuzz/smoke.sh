@@ -5,6 +5,9 @@
 # hang (over 30 s: -timeout), sanitizer report or unexpected exception, leaving the reproducer in the work dir.
 # Prints one line per harness: name, executions, seconds, corpus files at the end.
 #   fuzz/smoke.sh [BUILD_DIR]   (default: build-fuzz-smoke beside fuzz/)
+# FUZZ_HARNESSES="elf_direct layers ..." runs only those; FUZZ_CORPUS=DIR keeps the grown corpus there
+# (one subdirectory per harness) across runs. A long run, as the README's fuzzing table was measured:
+#   FUZZ_SECONDS=3600 FUZZ_RUNS=10000000 FUZZ_CORPUS=/var/tmp/raison-fuzz fuzz/smoke.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -21,16 +24,17 @@ fi
 ninja -C "$build" -j "$jobs" fuzz >&2
 work=$(mktemp -d "${TMPDIR:-/tmp}/raison-fuzz.XXXXXX")
 "$here/seeds.sh" "$work/seeds"
+corpus=${FUZZ_CORPUS:-$work/corpus}
 status=0
-for h in elf_direct elf_lief ldcache dlopen_note python_scan strace path_list rules oci_layout docker_archive layers; do
-  mkdir -p "$work/corpus/$h"
+for h in ${FUZZ_HARNESSES:-elf_direct elf_lief ldcache dlopen_note python_scan strace path_list rules oci_layout docker_archive layers}; do
+  mkdir -p "$corpus/$h"
   log=$work/$h.log
   # New inputs go to the work corpus; the seeds are read only.
   if "$build/fuzz/fuzz_$h" -runs="$runs" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
-       -artifact_prefix="$work/$h-" -print_final_stats=1 "$work/corpus/$h" "$work/seeds/$h" >"$log" 2>&1; then
+       -artifact_prefix="$work/$h-" -print_final_stats=1 "$corpus/$h" "$work/seeds/$h" >"$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
-    files=$(( $(ls "$work/corpus/$h" | wc -l) + $(ls "$work/seeds/$h" | wc -l) ))
+    files=$(( $(ls "$corpus/$h" | wc -l) + $(ls "$work/seeds/$h" | wc -l) ))
     printf 'fuzz %-12s %10s executions %4ss corpus %5s files  clean\n' "$h" "$execs" "$secs" "$files"
   else
     printf 'fuzz %-12s FAILED (log and reproducer in %s)\n' "$h" "$work" >&2
