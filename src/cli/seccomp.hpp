@@ -75,7 +75,8 @@ std::span<const Refused> refused_i386();
   X(add_key, refuse, both)                                                                             \
   X(request_key, refuse, both)                                                                         \
   /* BPF programs, perf events, userfaultfd: large kernel surfaces, the tools of most kernel exploits \
-     (userfaultfd stalls the kernel mid-copy to win a race); nothing an image's program needs to run. */ \
+     (userfaultfd stalls the kernel mid-copy to win a race); lookup_dcookie (profiling) and           \
+     fanotify_init watch the whole system. Nothing an image's program needs to run. */                 \
   X(bpf, refuse, both)                                                                                 \
   X(perf_event_open, refuse, both)                                                                     \
   X(userfaultfd, refuse, both)                                                                         \
