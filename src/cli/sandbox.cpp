@@ -13,11 +13,15 @@
 //  - I starts a new session (no controlling terminal of the host), makes itself non-dumpable (so
 //    /proc/1/{exe,root,mem,...} and ptrace of it are refused), drops its capabilities and forks the
 //    command (C), which marks the start of the trace with chroot("/"), drops the capabilities a
-//    container runtime would not grant, sets no_new_privs and execs;
+//    container runtime would not grant, sets no_new_privs, installs the seccomp filter of a container
+//    runtime's default profile (seccomp.hpp: no new namespaces, no mounts, no keyring, BPF, perf,
+//    userfaultfd, modules, file handles, clock; no x32 ABI) and execs;
 //  - I reaps every process of the namespace (daemons are reparented to it) and exits with C's status
 //    when the last one is gone; P exits with the same status.
 // strace and P stay outside the namespace: no process the command can see has them as parent.
 #include "cli/sandbox.hpp"
+
+#include "cli/seccomp.hpp"
 
 #include "analyzers/trace/strace.hpp"
 
@@ -220,6 +224,9 @@ void loopback_up() {
     must(::chroot("/") == 0, "chroot /");
     must(drop_capabilities(true), "dropping capabilities");
     must(::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS");
+    if (!syscall_filter_supported())
+      std::fputs("raison: sandbox: no seccomp filter on this architecture (it is x86-64 only)\n", stderr);
+    must(install_syscall_filter(), "installing the seccomp filter");
     std::vector<char*> argv;
     for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
