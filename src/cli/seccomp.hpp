@@ -82,6 +82,12 @@ std::span<const Refused> refused_i386();
   X(userfaultfd, refuse, both)                                                                         \
   X(lookup_dcookie, refuse, both)                                                                      \
   X(fanotify_init, refuse, both)                                                                       \
+  /* io_uring: opens, reads and connects done by the kernel from a shared ring, never as system calls \
+     of the process, so strace (the trace) would not see the files they name; refused as by Docker   \
+     25 and later, programs fall back to plain calls. */                                              \
+  X(io_uring_setup, refuse, both)                                                                      \
+  X(io_uring_enter, refuse, both)                                                                      \
+  X(io_uring_register, refuse, both)                                                                   \
   /* Kernels and modules: loading, replacing, removing. */                                            \
   X(kexec_load, refuse, both)                                                                          \
   X(kexec_file_load, refuse, x86_64_only)                                                              \

@@ -150,6 +150,9 @@ int main(void) {
   pe.exclude_hv = 1;
   TRY("perf_event_open", syscall(SYS_perf_event_open, &pe, 0, -1, -1, 0));
   TRY("userfaultfd", syscall(SYS_userfaultfd, O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */));
+  unsigned char uring_params[120];  /* struct io_uring_params, zeroed: the kernel's defaults */
+  memset(uring_params, 0, sizeof uring_params);
+  TRY("io_uring_setup", syscall(SYS_io_uring_setup, 4, uring_params));
   struct { struct file_handle h; unsigned char bytes[128]; } fh;
   fh.h.handle_bytes = 128;
   int mount_id;
@@ -263,7 +266,7 @@ grep -q 'chroot("/tmp/jail")' "$T/c.log" || { cat "$T/c.log"; fail "the trace mi
 # capabilities refuse as well).
 "$ROOT/opt/kernel-escape" >"$T/k-outside.out" || fail "the kernel escape program failed outside"
 sed 's/^/outside: /' "$T/k-outside.out"
-for what in unshare-user clone-newuser clone3-newuser keyctl add_key userfaultfd \
+for what in unshare-user clone-newuser clone3-newuser keyctl add_key userfaultfd io_uring_setup \
             personality-addr-no-randomize; do
   assert_has "$T/k-outside.out" "$what: SUCCEEDED"
 done
@@ -276,7 +279,7 @@ joined_calls() {
 }
 # Refused, by the 64-bit and the 32-bit (i386 numbers) program alike; what must keep working works.
 kernel_refused="unshare-user unshare-mount clone-newuser clone-newns setns mount fsopen bpf keyctl add_key
-  perf_event_open userfaultfd name_to_handle_at open_by_handle_at personality-addr-no-randomize clock_settime"
+  perf_event_open userfaultfd io_uring_setup name_to_handle_at open_by_handle_at personality-addr-no-randomize clock_settime"
 for prog in kernel-escape kernel-escape32; do
   rz trace "$ROOT" -o "$T/$prog.log" -- /opt/$prog
   expect_rc 0 "raison trace of /opt/$prog"
