@@ -594,9 +594,9 @@ void collect_file_names(const std::vector<LogicalLine>& lines, ScanResult& resul
 ScanResult scan(std::string_view source) {
   ScanResult result;
   std::string text = decode_source(source, result.diagnostics);
-  std::vector<LogicalLine> lines = tokenize(text, result.diagnostics);
-  Scanner(lines, result).run();
-  collect_file_names(lines, result);
+  const Tokenized tokens = tokenize(text, result.diagnostics);
+  Scanner(tokens.lines, result).run();
+  collect_file_names(tokens.lines, result);
   return result;
 }
 

@@ -52,7 +52,10 @@ class Lexer {
  public:
   Lexer(std::string_view s, std::vector<std::string>& diags) : s_(s), diags_(diags) {}
 
-  std::vector<LogicalLine> run() {
+  Tokenized run() {
+    // About one token per 8 bytes of source (docstrings and comments make no tokens): a guess that
+    // spares most of the array's growth without reserving much more than it needs.
+    out_.tokens.reserve(s_.size() / 8 + 16);
     bool line_start = true;
     while (i_ < s_.size()) {
       if (line_start && depth_ == 0 && !indentation()) continue;
@@ -85,7 +88,10 @@ class Lexer {
     }
     if (depth_ > 0) diags_.push_back("unclosed bracket at end of file");
     flush();
-    return std::move(lines_);
+    // The runs become spans only now: the array does not move any more.
+    out_.lines.reserve(runs_.size());
+    for (const Run& r : runs_) out_.lines.push_back({r.indent, Toks(out_.tokens).subspan(r.begin, r.end - r.begin)});
+    return std::move(out_);
   }
 
  private:
@@ -109,7 +115,7 @@ class Lexer {
       return false;
     }
     if (i_ == s_.size()) return false;
-    cur_.indent = col;
+    indent_ = col;
     return true;
   }
 
@@ -258,26 +264,35 @@ class Lexer {
   }
 
   void push(Token::Kind kind, size_t start, int line = 0) {
-    cur_.tokens.push_back({kind, s_.substr(start, i_ - start), line ? line : line_});
+    out_.tokens.push_back({kind, s_.substr(start, i_ - start), line ? line : line_});
   }
 
   void flush() {
-    if (!cur_.tokens.empty()) lines_.push_back(std::move(cur_));
-    cur_ = {};
+    if (out_.tokens.size() > line_begin_) runs_.push_back({indent_, line_begin_, out_.tokens.size()});
+    line_begin_ = out_.tokens.size();
+    indent_ = 0;
   }
+
+  // A logical line while the token array may still grow: indexes into it.
+  struct Run {
+    int indent;
+    size_t begin, end;
+  };
 
   std::string_view s_;
   std::vector<std::string>& diags_;
   size_t i_ = 0;
   int line_ = 1;
   int depth_ = 0;
-  LogicalLine cur_;
-  std::vector<LogicalLine> lines_;
+  int indent_ = 0;         // of the logical line being read
+  size_t line_begin_ = 0;  // its first token in out_.tokens
+  std::vector<Run> runs_;
+  Tokenized out_;
 };
 
 }  // namespace
 
-std::vector<LogicalLine> tokenize(std::string_view text, std::vector<std::string>& diagnostics) {
+Tokenized tokenize(std::string_view text, std::vector<std::string>& diagnostics) {
   return Lexer(text, diagnostics).run();
 }
 
