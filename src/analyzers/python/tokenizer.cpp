@@ -26,9 +26,39 @@ struct ByteSet {
 constexpr ByteSet kStringStops(std::string_view("\\\n\r\"'{"));
 constexpr ByteSet kLineEnds(std::string_view("\n\r"));
 
-bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
-bool ident_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
-bool ident_char(unsigned char c) { return ident_start(c) || is_digit(c); }
+constexpr bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+constexpr bool ident_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
+constexpr bool ident_char(unsigned char c) { return ident_start(c) || is_digit(c); }
+
+struct IdentChars {
+  bool has[256] = {};
+  constexpr IdentChars() {
+    for (int c = 0; c < 256; ++c) has[c] = ident_char(static_cast<unsigned char>(c));
+  }
+  bool operator[](char c) const { return has[static_cast<unsigned char>(c)]; }
+};
+constexpr IdentChars kIdentChars;
+
+// What a byte starts outside a token, looked up in one table rather than tried case by case.
+enum class ByteClass : unsigned char { Other, LineEnd, Blank, Hash, Backslash, IdentStart, Quote, Digit, Dot };
+struct ByteClasses {
+  ByteClass of[256] = {};
+  constexpr ByteClasses() {
+    for (int c = 0; c < 256; ++c) {
+      auto u = static_cast<unsigned char>(c);
+      if (ident_start(u)) of[c] = ByteClass::IdentStart;
+      else if (is_digit(u)) of[c] = ByteClass::Digit;
+    }
+    of[static_cast<unsigned char>('\n')] = of[static_cast<unsigned char>('\r')] = ByteClass::LineEnd;
+    for (char c : {' ', '\t', '\f', '\0'}) of[static_cast<unsigned char>(c)] = ByteClass::Blank;
+    of[static_cast<unsigned char>('#')] = ByteClass::Hash;
+    of[static_cast<unsigned char>('\\')] = ByteClass::Backslash;
+    of[static_cast<unsigned char>('"')] = of[static_cast<unsigned char>('\'')] = ByteClass::Quote;
+    of[static_cast<unsigned char>('.')] = ByteClass::Dot;
+  }
+  ByteClass operator[](unsigned char c) const { return of[c]; }
+};
+constexpr ByteClasses kByteClass;
 
 // The prefixes CPython accepts before a quote (Parser/tokenizer.c): any order and case of
 // r with b or f, and u alone.
@@ -61,29 +91,34 @@ class Lexer {
       if (line_start && depth_ == 0 && !indentation()) continue;
       line_start = false;
       unsigned char c = static_cast<unsigned char>(s_[i_]);
-      if (c == '\n' || c == '\r') {
-        i_ += (c == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') ? 2 : 1;
-        ++line_;
-        if (depth_ == 0) {
-          flush();
-          line_start = true;
+      switch (kByteClass[c]) {
+        case ByteClass::LineEnd:
+          i_ += (c == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') ? 2 : 1;
+          ++line_;
+          if (depth_ == 0) {
+            flush();
+            line_start = true;
+          }
+          break;
+        case ByteClass::Blank: ++i_; break;
+        case ByteClass::Hash: skip_comment(); break;
+        case ByteClass::Backslash:
+          if (!continuation()) op(c);  // a stray backslash
+          break;
+        case ByteClass::IdentStart: name_or_string(); break;
+        case ByteClass::Quote: {
+          size_t start = i_;
+          int line = line_;
+          i_ = string_end(i_, false, 0);
+          push(Token::Kind::String, start, line);
+          break;
         }
-      } else if (c == ' ' || c == '\t' || c == '\f' || c == '\0') {
-        ++i_;
-      } else if (c == '#') {
-        skip_comment();
-      } else if (c == '\\' && continuation()) {
-      } else if (ident_start(c)) {
-        name_or_string();
-      } else if (c == '"' || c == '\'') {
-        size_t start = i_;
-        int line = line_;
-        i_ = string_end(i_, false, 0);
-        push(Token::Kind::String, start, line);
-      } else if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) {
-        number();
-      } else {
-        op(c);
+        case ByteClass::Digit: number(); break;
+        case ByteClass::Dot:
+          if (i_ + 1 < s_.size() && is_digit(s_[i_ + 1])) number();
+          else op(c);
+          break;
+        case ByteClass::Other: op(c); break;
       }
     }
     if (depth_ > 0) diags_.push_back("unclosed bracket at end of file");
@@ -141,7 +176,7 @@ class Lexer {
 
   void name_or_string() {
     size_t start = i_;
-    while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) ++i_;
+    while (i_ < s_.size() && kIdentChars[s_[i_]]) ++i_;
     if (i_ < s_.size() && (s_[i_] == '"' || s_[i_] == '\'') && string_prefix_ok(s_.substr(start, i_ - start))) {
       bool f = string_prefix(s_.substr(start, i_ - start + 1)).find('f') != std::string::npos;
       int line = line_;
@@ -206,7 +241,7 @@ class Lexer {
       }
       if (ident_start(c)) {
         size_t start = i;
-        while (i < s_.size() && ident_char(static_cast<unsigned char>(s_[i]))) ++i;
+        while (i < s_.size() && kIdentChars[s_[i]]) ++i;
         if (i < s_.size() && (s_[i] == '"' || s_[i] == '\'') && string_prefix_ok(s_.substr(start, i - start)))
           i = string_end(i, string_prefix(s_.substr(start, i - start + 1)).find('f') != std::string::npos, nesting);
         continue;
