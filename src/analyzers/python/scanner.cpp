@@ -167,11 +167,23 @@ class Scanner {
   }
 
   static size_t header_keyword(Toks t) {
-    static const std::set<std::string_view> kCompound = {"if",   "elif", "else", "while", "for",   "try",  "except",
-                                                         "finally", "with", "def", "class", "match", "case"};
     if (t.empty() || t[0].kind != Token::Kind::Name) return npos;
     if (t[0].text == "async") return t.size() > 1 && t[1].kind == Token::Kind::Name ? 1 : npos;
-    return kCompound.count(t[0].text) ? 0 : npos;
+    return is_compound_keyword(t[0].text) ? 0 : npos;
+  }
+
+  // if elif else while for try except finally with def class match case: asked of every logical
+  // line, so by length first.
+  static bool is_compound_keyword(std::string_view w) {
+    switch (w.size()) {
+      case 2: return w == "if";
+      case 3: return w == "for" || w == "try" || w == "def";
+      case 4: return w == "elif" || w == "else" || w == "with" || w == "case";
+      case 5: return w == "while" || w == "class" || w == "match";
+      case 6: return w == "except";
+      case 7: return w == "finally";
+      default: return false;
+    }
   }
 
   // The ':' that ends a header: outside brackets, and not the one of a lambda.

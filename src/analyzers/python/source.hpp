@@ -56,10 +56,19 @@ std::string_view string_body(std::string_view literal);
 
 constexpr size_t npos = static_cast<size_t>(-1);
 
-inline bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && t.text == s; }
-inline bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && t.text == s; }
-inline bool opens(const Token& t) { return is_op(t, "(") || is_op(t, "[") || is_op(t, "{"); }
-inline bool closes(const Token& t) { return is_op(t, ")") || is_op(t, "]") || is_op(t, "}"); }
+// These run for every token of a file, several times: the length and first byte are compared
+// before the bytes (a call of memcmp) so that most tokens are told apart without one.
+inline bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+inline bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && same_text(t.text, s); }
+inline bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && same_text(t.text, s); }
+inline bool opens(const Token& t) {
+  return t.kind == Token::Kind::Op && t.text.size() == 1 && (t.text[0] == '(' || t.text[0] == '[' || t.text[0] == '{');
+}
+inline bool closes(const Token& t) {
+  return t.kind == Token::Kind::Op && t.text.size() == 1 && (t.text[0] == ')' || t.text[0] == ']' || t.text[0] == '}');
+}
 
 // Literal values, read from tokens without evaluating anything (literals.cpp).
 
