@@ -25,8 +25,27 @@ std::optional<Found> ModuleFinder::find(Context& ctx, const Layout& layout, cons
   auto key = std::make_tuple(&layout, script_dirs, fullname);
   if (auto it = found_.find(key); it != found_.end()) return it->second;
   auto found = search(ctx, layout, script_dirs, fullname);
-  found_.emplace(std::move(key), found);
+  if (!missed_) found_.emplace(std::move(key), found);
   return found;
+}
+
+std::optional<Found> ModuleFinder::peek(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                                        const std::string& fullname) {
+  quiet_ = true;
+  missed_ = false;
+  auto found = find(ctx, layout, script_dirs, fullname);
+  quiet_ = missed_ = false;
+  return found;
+}
+
+std::optional<Resolved> ModuleFinder::lookup(Context& ctx, const std::string& path) {
+  if (!quiet_) return ctx.lookup(path);
+  try {
+    return ctx.root.resolve(path);
+  } catch (const Error&) {
+    missed_ = true;
+    return std::nullopt;
+  }
 }
 
 std::optional<Found> ModuleFinder::search(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
@@ -49,13 +68,16 @@ std::optional<Found> ModuleFinder::find_on(Context& ctx, const Layout& layout, c
                                            const std::string& tail) {
   // A file of one of the loaders' suffixes; a path that cannot be resolved (a loop of links) is
   // diagnosed and passed over, as importlib passes over what it cannot stat.
-  auto file = [&](const std::string& p) { return ctx.lookup_file(p).has_value(); };
+  auto file = [&](const std::string& p) {
+    auto r = lookup(ctx, p);
+    return r && r->exists && r->stat.type == FileType::Regular;
+  };
   std::vector<std::string> portions;
   for (const auto& entry : path) {
-    auto d = ctx.lookup(entry);
+    auto d = lookup(ctx, entry);
     if (!d || !d->exists || d->stat.type != FileType::Directory) continue;
     std::string base = join_path(d->path, tail);
-    auto bd = ctx.lookup(base);
+    auto bd = lookup(ctx, base);
     bool is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
     if (is_dir) {
       // A regular package: __init__ with any loader's suffix (extension, source, bytecode).
