@@ -22,11 +22,21 @@ bool is_module_file(const Layout& layout, const std::string& name) {
 
 std::optional<Found> ModuleFinder::find(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
                                         const std::string& fullname) {
-  auto key = std::make_tuple(&layout, script_dirs, fullname);
-  if (auto it = found_.find(key); it != found_.end()) return it->second;
+  Answers& answers = answers_for(layout, script_dirs);
+  if (auto it = answers.find(fullname); it != answers.end()) return it->second;
   auto found = search(ctx, layout, script_dirs, fullname);
-  if (!missed_) found_.emplace(std::move(key), found);
+  if (!missed_) answers.emplace(fullname, found);  // a std::map's elements stay where they are
   return found;
+}
+
+ModuleFinder::Answers& ModuleFinder::answers_for(const Layout& layout, const std::vector<std::string>& script_dirs) {
+  // Nearly every call comes with the same layout and directories as the one before: compared, not
+  // copied into a key and looked up.
+  if (last_ && last_layout_ == &layout && last_dirs_ == script_dirs) return *last_;
+  last_ = &found_[{&layout, script_dirs}];
+  last_layout_ = &layout;
+  last_dirs_ = script_dirs;
+  return *last_;
 }
 
 std::optional<Found> ModuleFinder::peek(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,

@@ -8,7 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -60,7 +60,12 @@ class ModuleFinder {
   bool missed_ = false;  // peek() met a path it could not resolve: its answers are not kept
   // Answers already given, by layout, script directories and name: a root does not change while it
   // is read, so a module imported by many is searched for once.
-  std::map<std::tuple<const Layout*, std::vector<std::string>, std::string>, std::optional<Found>> found_;
+  using Answers = std::map<std::string, std::optional<Found>, std::less<>>;
+  Answers& answers_for(const Layout& layout, const std::vector<std::string>& script_dirs);
+  std::map<std::pair<const Layout*, std::vector<std::string>>, Answers> found_;
+  Answers* last_ = nullptr;  // the answers_for() of the last call, and its arguments
+  const Layout* last_layout_ = nullptr;
+  std::vector<std::string> last_dirs_;
 };
 
 // The suffixes of files a loader imports: the extension suffixes, ".py", ".pyc".
