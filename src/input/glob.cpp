@@ -149,8 +149,18 @@ std::vector<std::string> pattern_components(std::string_view pattern) {
 
 }  // namespace
 
+GlobPattern::GlobPattern(std::string_view pattern) : parts_(pattern_components(pattern)) {}
+
+bool GlobPattern::matches(const std::vector<std::string>& path) const {
+  // A last component other than "**" can only match the path's last one: most paths fail there,
+  // without trying each place a leading "**" could end.
+  if (!parts_.empty() && parts_.back() != "**" && (path.empty() || !component_match(parts_.back(), path.back())))
+    return false;
+  return match_from(parts_, 0, path, 0);
+}
+
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return match_from(pattern_components(pattern), 0, path_components(path), 0);
+  return GlobPattern(pattern).matches(path_components(path));
 }
 
 void glob_root(const Root& root, const std::string& pattern, const Fn& fn, const OnError& on_error) {

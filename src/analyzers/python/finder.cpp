@@ -22,11 +22,40 @@ bool is_module_file(const Layout& layout, const std::string& name) {
 
 std::optional<Found> ModuleFinder::find(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
                                         const std::string& fullname) {
-  auto key = std::make_tuple(&layout, script_dirs, fullname);
-  if (auto it = found_.find(key); it != found_.end()) return it->second;
+  Answers& answers = answers_for(layout, script_dirs);
+  if (auto it = answers.find(fullname); it != answers.end()) return it->second;
   auto found = search(ctx, layout, script_dirs, fullname);
-  found_.emplace(std::move(key), found);
+  if (!missed_) answers.emplace(fullname, found);  // a std::map's elements stay where they are
   return found;
+}
+
+ModuleFinder::Answers& ModuleFinder::answers_for(const Layout& layout, const std::vector<std::string>& script_dirs) {
+  // Nearly every call comes with the same layout and directories as the one before: compared, not
+  // copied into a key and looked up.
+  if (last_ && last_layout_ == &layout && last_dirs_ == script_dirs) return *last_;
+  last_ = &found_[{&layout, script_dirs}];
+  last_layout_ = &layout;
+  last_dirs_ = script_dirs;
+  return *last_;
+}
+
+std::optional<Found> ModuleFinder::peek(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                                        const std::string& fullname) {
+  quiet_ = true;
+  missed_ = false;
+  auto found = find(ctx, layout, script_dirs, fullname);
+  quiet_ = missed_ = false;
+  return found;
+}
+
+std::optional<Resolved> ModuleFinder::lookup(Context& ctx, const std::string& path) {
+  if (!quiet_) return ctx.lookup(path);
+  try {
+    return ctx.root.resolve(path);
+  } catch (const Error&) {
+    missed_ = true;
+    return std::nullopt;
+  }
 }
 
 std::optional<Found> ModuleFinder::search(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
@@ -49,13 +78,16 @@ std::optional<Found> ModuleFinder::find_on(Context& ctx, const Layout& layout, c
                                            const std::string& tail) {
   // A file of one of the loaders' suffixes; a path that cannot be resolved (a loop of links) is
   // diagnosed and passed over, as importlib passes over what it cannot stat.
-  auto file = [&](const std::string& p) { return ctx.lookup_file(p).has_value(); };
+  auto file = [&](const std::string& p) {
+    auto r = lookup(ctx, p);
+    return r && r->exists && r->stat.type == FileType::Regular;
+  };
   std::vector<std::string> portions;
   for (const auto& entry : path) {
-    auto d = ctx.lookup(entry);
+    auto d = lookup(ctx, entry);
     if (!d || !d->exists || d->stat.type != FileType::Directory) continue;
     std::string base = join_path(d->path, tail);
-    auto bd = ctx.lookup(base);
+    auto bd = lookup(ctx, base);
     bool is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
     if (is_dir) {
       // A regular package: __init__ with any loader's suffix (extension, source, bytecode).

@@ -8,7 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "analysis/analyzer.hpp"
@@ -29,6 +29,12 @@ class ModuleFinder {
   std::optional<Found> find(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
                             const std::string& fullname);
 
+  // find() without a diagnostic: a path that cannot be resolved (a loop of links) is passed over
+  // silently, and then the answer is not kept, so that find() asks again and says why. For guessing
+  // which file an import will need before the analyzer gets to it.
+  std::optional<Found> peek(Context& ctx, const Layout& layout, const std::vector<std::string>& script_dirs,
+                            const std::string& fullname);
+
   // False when no directory of the path could hold a module named `fullname`'s first component: a
   // quick test on directory listings (as importlib's FileFinder caches them) before find().
   bool may_exist(Context& ctx, const Layout& layout, const std::vector<std::string>& dirs, const std::string& name);
@@ -46,10 +52,20 @@ class ModuleFinder {
   // Module-like names in a directory: entries without their loader suffix ("json", "_json").
   const std::set<std::string>& names_in(Context& ctx, const std::string& dir);
 
+  // ctx.lookup(), or in peek() the root's resolve() with its errors counted, not diagnosed.
+  std::optional<Resolved> lookup(Context& ctx, const std::string& path);
+
   std::map<std::string, std::set<std::string>> listings_;
+  bool quiet_ = false;   // in peek()
+  bool missed_ = false;  // peek() met a path it could not resolve: its answers are not kept
   // Answers already given, by layout, script directories and name: a root does not change while it
   // is read, so a module imported by many is searched for once.
-  std::map<std::tuple<const Layout*, std::vector<std::string>, std::string>, std::optional<Found>> found_;
+  using Answers = std::map<std::string, std::optional<Found>, std::less<>>;
+  Answers& answers_for(const Layout& layout, const std::vector<std::string>& script_dirs);
+  std::map<std::pair<const Layout*, std::vector<std::string>>, Answers> found_;
+  Answers* last_ = nullptr;  // the answers_for() of the last call, and its arguments
+  const Layout* last_layout_ = nullptr;
+  std::vector<std::string> last_dirs_;
 };
 
 // The suffixes of files a loader imports: the extension suffixes, ".py", ".pyc".

@@ -15,6 +15,7 @@
 #include "analyzers/python/layout.hpp"
 #include "analyzers/python/package_data.hpp"
 #include "analyzers/python/python_analyzer.hpp"
+#include "analyzers/python/scan_ahead.hpp"
 #include "analyzers/python/scanner.hpp"
 #include "analyzers/script/shebang.hpp"
 #include "input/glob.hpp"
@@ -36,6 +37,9 @@ const char* context_name(Import::Context c) {
   }
   return "";
 }
+
+// The largest source file read.
+constexpr std::size_t kMaxSource = 64u << 20;
 
 // Modules `python3 -c pass` imports before any user code (Python/pylifecycle.c, Lib/site.py), in
 // addition to what their own imports reach. encodings is taken whole: its search_function imports
@@ -211,6 +215,7 @@ class PythonAnalyzer final : public Analyzer {
       return;
     }
     import(ctx, root_module, package, Request{.from = from, .why = why, .named_by_user = true});
+    for (const auto& dir : found->path) hint_tree(ctx, dir);
     for (const auto& dir : found->path)
       glob_root(ctx.root, dir, [&](const std::string& p) {
         if (p.find("/__pycache__/") != std::string::npos && !ctx.options.python_bytecode) return;
@@ -316,9 +321,14 @@ class PythonAnalyzer final : public Analyzer {
 
   void scan_module(Context& ctx, Graph::Vertex v, const Module& m) {
     const std::string path = ctx.graph().node(v).path;
-    auto text = ctx.read(path, 64u << 20);
-    if (!text) return;
-    ScanResult r = scan(*text);
+    Scanned scanned = ahead(ctx).take(path);
+    if (!scanned.text) {
+      ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, path, scanned.error);  // as ctx.read() does
+      return;
+    }
+    const std::string& text = *scanned.text;
+    const ScanResult& r = scanned.result;
+    hint_imports(ctx, m, r);
     for (const auto& d : r.diagnostics) ctx.diagnose(Diagnostic::Severity::Note, Diagnostic::Code::Unreadable, path, d);
     for (const auto& imp : r.imports) {
       if (imp.type_checking) continue;  // never runs
@@ -366,7 +376,76 @@ class PythonAnalyzer final : public Analyzer {
       if (auto file = ctx.lookup_file(join_path(dir, f.name)); file && file->path != path)
         ctx.reach(*file, Reason{ReasonKind::Data, "python", path,
                                 "named by the string \"" + f.name + "\" at line " + std::to_string(f.line) + ", a file beside the module"});
-    if (m.name == "__main__") console_script(ctx, m, path, *text);
+    if (m.name == "__main__") console_script(ctx, m, path, text);
+  }
+
+  // The source files this module's imports will scan, guessed now (finder_.peek: no diagnostic, and
+  // the same answers find() will give) so that ahead_ reads and scans them while this thread goes
+  // on with the imports one by one. A wrong guess costs a scan on the other core, nothing else.
+  ScanAhead& ahead(Context& ctx) {
+    if (!ahead_) ahead_ = std::make_unique<ScanAhead>(ctx.root, kMaxSource);
+    return *ahead_;
+  }
+
+  void hint_imports(Context& ctx, const Module& m, const ScanResult& r) {
+    if (!ahead(ctx).parallel()) return;
+    for (const auto& imp : r.imports) {
+      if (imp.type_checking || (imp.main_guard && m.name != "__main__") ||
+          (imp.context == Import::Context::Delayed && !m.follow_delayed))
+        continue;
+      std::string base = imp.module;
+      if (imp.level > 0) {
+        try {
+          base = resolve_relative(m.name, m.is_package, imp.level, imp.module);
+        } catch (const Error&) {
+          continue;
+        }
+      }
+      if (base.empty()) continue;
+      for (size_t dot = base.find('.'); dot != std::string::npos; dot = base.find('.', dot + 1))
+        hint_module(ctx, m, base.substr(0, dot));
+      hint_module(ctx, m, base);
+      if (imp.how == "from")
+        for (const auto& n : imp.names)
+          if (n != "*") hint_module(ctx, m, base + "." + n);
+    }
+  }
+
+  void hint_module(Context& ctx, const Module& m, const std::string& name) {
+    auto found = finder_.peek(ctx, *m.layout, m.script_dirs, name);
+    if (!found || !ends_with(found->file, ".py")) return;
+    try {
+      Resolved file = ctx.root.resolve(found->file);
+      if (file.exists) hint_file(ctx, file.path);
+    } catch (const Error&) {
+      // find() will say why when the import is made.
+    }
+  }
+
+  void hint_file(Context& ctx, const std::string& canonical) {
+    if (auto v = ctx.graph().find(canonical); v && modules_.count(*v)) return;  // scanned already
+    ahead(ctx).hint(canonical);
+  }
+
+  // The source files of a package kept whole (keep_package_tree), in the order its walk scans them;
+  // real directories only, and silently: the walk itself reports what it cannot read.
+  void hint_tree(Context& ctx, const std::string& dir) {
+    if (!ahead(ctx).parallel()) return;
+    try {
+      Resolved d = ctx.root.resolve(dir);
+      if (d.exists && d.stat.type == FileType::Directory) hint_dir(ctx, d.path);
+    } catch (const Error&) {
+    }
+  }
+
+  void hint_dir(Context& ctx, const std::string& canonical) {
+    for (const auto& name : ctx.root.list_dir(canonical)) {
+      const std::string p = join_path(canonical, name);
+      auto st = ctx.root.lstat(p);
+      if (!st) continue;
+      if (st->type == FileType::Directory && name != "__pycache__") hint_dir(ctx, p);
+      else if (st->type == FileType::Regular && ends_with(name, ".py")) hint_file(ctx, p);
+    }
   }
 
   // A console script generated by setuptools names its entry point as data; the distribution's
@@ -460,6 +539,7 @@ class PythonAnalyzer final : public Analyzer {
 
   std::shared_ptr<elf::ElfCache> elf_files_;
   ModuleFinder finder_;
+  std::unique_ptr<ScanAhead> ahead_;  // made at the first scan, with the root
   Distributions distributions_;
   std::map<std::string, std::unique_ptr<Layout>> layouts_;
   std::set<const Layout*> started_;

@@ -44,6 +44,7 @@ std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 // The functions whose first argument is a module name, recognised by the name they are called by.
 const std::set<std::string, std::less<>> kImportFunctions = {"__import__", "import_module", "import_fresh_module",
                                                              "find_spec", "run_module"};
+constexpr size_t kShortestImportFunction = 9;  // find_spec: shorter names are looked up no further
 
 // CPython's short options that take no argument and still run the module (Python/getopt.c, less
 // 'c', 'h', 'V', '?', 'W', 'X'): they may share the word before an 'm', as in `-Im json.tool`.
@@ -104,6 +105,17 @@ struct Pending {
   Use use;
 };
 
+// A statement or a compound header whose bindings Bindings records, kept as found: most files make
+// no use that needs them, so they are recorded only when one does (and then in the same order).
+struct BindingSite {
+  int scope;
+  int inner;   // header: the scope of its body
+  Toks tokens;
+  size_t kw;   // header: the keyword's index; npos for a simple statement
+  size_t colon;
+  Pos at;
+};
+
 class Scanner {
  public:
   Scanner(const std::vector<LogicalLine>& lines, ScanResult& out) : lines_(lines), out_(out) {}
@@ -111,6 +123,7 @@ class Scanner {
   void run() {
     find_aliases();
     for (line_ = 0; line_ < lines_.size(); ++line_) logical_line();
+    if (!pending_.empty()) record_bindings();
     for (const Pending& p : pending_)
       for (const Binding& b : bindings_.reaching(p.scope, p.name, p.at))
         for (const std::string& v : b.values)
@@ -121,6 +134,13 @@ class Scanner {
   }
 
  private:
+  void record_bindings() {
+    for (const BindingSite& b : binding_sites_) {
+      if (b.kw == npos) bindings_.statement(b.scope, b.tokens, b.at);
+      else bindings_.header(b.scope, b.inner, b.tokens, b.kw, b.colon, b.at);
+    }
+  }
+
   // ---- blocks -------------------------------------------------------------------------------------
 
   void logical_line() {
@@ -138,7 +158,7 @@ class Scanner {
     BlockKind kind = classify(t, kw, colon);
     int outer = scope();
     int inner = kind == BlockKind::Def || kind == BlockKind::Class ? next_scope_++ : outer;
-    bindings_.header(outer, inner, t, kw, colon, pos(t[0]));
+    binding_sites_.push_back({outer, inner, t, kw, colon, pos(t[0])});
     stack_.push_back({line.indent, kind, inner});
     if (colon + 1 < t.size()) {
       statements(t.subspan(colon + 1));
@@ -147,11 +167,23 @@ class Scanner {
   }
 
   static size_t header_keyword(Toks t) {
-    static const std::set<std::string_view> kCompound = {"if",   "elif", "else", "while", "for",   "try",  "except",
-                                                         "finally", "with", "def", "class", "match", "case"};
     if (t.empty() || t[0].kind != Token::Kind::Name) return npos;
     if (t[0].text == "async") return t.size() > 1 && t[1].kind == Token::Kind::Name ? 1 : npos;
-    return kCompound.count(t[0].text) ? 0 : npos;
+    return is_compound_keyword(t[0].text) ? 0 : npos;
+  }
+
+  // if elif else while for try except finally with def class match case: asked of every logical
+  // line, so by length first.
+  static bool is_compound_keyword(std::string_view w) {
+    switch (w.size()) {
+      case 2: return w == "if";
+      case 3: return w == "for" || w == "try" || w == "def";
+      case 4: return w == "elif" || w == "else" || w == "with" || w == "case";
+      case 5: return w == "while" || w == "class" || w == "match";
+      case 6: return w == "except";
+      case 7: return w == "finally";
+      default: return false;
+    }
   }
 
   // The ':' that ends a header: outside brackets, and not the one of a lambda.
@@ -248,7 +280,7 @@ class Scanner {
       Toks s = t.subspan(start, k - start);
       start = k + 1;
       if (s.empty()) continue;
-      bindings_.statement(scope(), s, pos(s[0]));
+      binding_sites_.push_back({scope(), 0, s, npos, npos, pos(s[0])});
       if (is_name(s[0], "import")) import_statement(s);
       else if (is_name(s[0], "from")) from_statement(s);
       else expression(s);
@@ -325,7 +357,7 @@ class Scanner {
 
   // Import calls and `-m NAME` anywhere in an expression (or in a header's expressions).
   void expression(Toks t) {
-    if (t.empty()) return;
+    if (t.empty() || !may_name_module(t)) return;
     const std::vector<size_t> match = matching_brackets(t);
     const std::vector<bool> in_lambda = lambda_bodies(t);
     // A tuple without brackets: `args = sys.executable, "-m", "json.tool"`, `return "-m", name`.
@@ -345,6 +377,19 @@ class Scanner {
       const bool called = k + 1 < t.size() && is_op(t[k + 1], "(") && !(k > 0 && is_name(t[k - 1], "def"));
       if (t[k].kind == Token::Kind::Name && called) call(t, k, match, in_lambda);
     }
+  }
+
+  // Whether `t` may hold what expression() looks for: a call of an import function (a name of
+  // kImportFunctions or an alias) or a "-m" item (a str literal whose value starts with '-', so one
+  // of its literals does). Most statements hold neither, and are passed over without the work below.
+  bool may_name_module(Toks t) const {
+    for (const Token& tok : t) {
+      if (tok.kind == Token::Kind::String && string_body(tok.text).starts_with('-')) return true;
+      if (tok.kind != Token::Kind::Name) continue;
+      if (tok.text.size() >= kShortestImportFunction && kImportFunctions.count(tok.text)) return true;
+      if (!aliases_.empty() && aliases_.count(tok.text)) return true;
+    }
+    return false;
   }
 
   // For each token, whether it sits in the body of a lambda (a scope of its own, run when called).
@@ -526,7 +571,8 @@ class Scanner {
   size_t line_ = 0;  // the logical line being read
   std::vector<Block> stack_;
   int next_scope_ = 1;  // 0 is the module's
-  Bindings bindings_;
+  std::vector<BindingSite> binding_sites_;
+  Bindings bindings_;  // filled from binding_sites_ once the file is read, if a Pending needs it
   std::vector<Pending> pending_;
   std::map<std::string, std::string, std::less<>> aliases_;  // local name -> one of kImportFunctions
 };
@@ -560,9 +606,9 @@ void collect_file_names(const std::vector<LogicalLine>& lines, ScanResult& resul
 ScanResult scan(std::string_view source) {
   ScanResult result;
   std::string text = decode_source(source, result.diagnostics);
-  std::vector<LogicalLine> lines = tokenize(text, result.diagnostics);
-  Scanner(lines, result).run();
-  collect_file_names(lines, result);
+  const Tokenized tokens = tokenize(text, result.diagnostics);
+  Scanner(tokens.lines, result).run();
+  collect_file_names(tokens.lines, result);
   return result;
 }
 

@@ -23,30 +23,52 @@ struct Token {
   int line;               // physical line where the token starts, from 1
 };
 
+using Toks = std::span<const Token>;
+
 // A logical line: what CPython's tokenizer delimits with NEWLINE (brackets and backslashes join
 // physical lines; comments and blank lines are dropped). `indent` is the column of its first token,
 // tabs to multiples of 8 as CPython counts them.
 struct LogicalLine {
   int indent = 0;
+  Toks tokens;  // a run of Tokenized::tokens
+};
+
+// The tokens of a file in one array (one allocation, not one per line), and its logical lines as
+// runs of it. Moving it keeps the runs valid; copying it would not, hence move-only.
+struct Tokenized {
   std::vector<Token> tokens;
+  std::vector<LogicalLine> lines;
+  Tokenized() = default;
+  Tokenized(Tokenized&&) = default;
+  Tokenized& operator=(Tokenized&&) = default;
+  Tokenized(const Tokenized&) = delete;
+  Tokenized& operator=(const Tokenized&) = delete;
 };
 
 // Tokenizes UTF-8 `text` (views into it stay valid as long as it). Unterminated strings or brackets
 // are reported in `diagnostics`; tokenizing goes on so the rest of the file is still seen.
-std::vector<LogicalLine> tokenize(std::string_view text, std::vector<std::string>& diagnostics);
+Tokenized tokenize(std::string_view text, std::vector<std::string>& diagnostics);
 
 // For a String token: its prefix letters lowercased ("", "r", "b", "f", "rb", ...), and its body
 // between the quotes, escapes left as written.
 std::string string_prefix(std::string_view literal);
 std::string_view string_body(std::string_view literal);
 
-using Toks = std::span<const Token>;
 constexpr size_t npos = static_cast<size_t>(-1);
 
-inline bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && t.text == s; }
-inline bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && t.text == s; }
-inline bool opens(const Token& t) { return is_op(t, "(") || is_op(t, "[") || is_op(t, "{"); }
-inline bool closes(const Token& t) { return is_op(t, ")") || is_op(t, "]") || is_op(t, "}"); }
+// These run for every token of a file, several times: the length and first byte are compared
+// before the bytes (a call of memcmp) so that most tokens are told apart without one.
+inline bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+inline bool is_name(const Token& t, std::string_view s) { return t.kind == Token::Kind::Name && same_text(t.text, s); }
+inline bool is_op(const Token& t, std::string_view s) { return t.kind == Token::Kind::Op && same_text(t.text, s); }
+inline bool opens(const Token& t) {
+  return t.kind == Token::Kind::Op && t.text.size() == 1 && (t.text[0] == '(' || t.text[0] == '[' || t.text[0] == '{');
+}
+inline bool closes(const Token& t) {
+  return t.kind == Token::Kind::Op && t.text.size() == 1 && (t.text[0] == ')' || t.text[0] == ']' || t.text[0] == '}');
+}
 
 // Literal values, read from tokens without evaluating anything (literals.cpp).
 

@@ -4,6 +4,7 @@
 // blank lines, backslash continuations and newlines inside brackets are consumed the way CPython does,
 // so nothing inside a string or a comment can look like a statement.
 #include <cctype>
+#include <cstring>
 #include <string>
 
 #include "analyzers/python/source.hpp"
@@ -14,8 +15,8 @@ namespace {
 // Nested f-strings deeper than this are not real code; stop instead of exhausting the stack.
 constexpr int kMaxFStringNesting = 64;
 
-// The bytes a string literal's body stops at (an escape, a line end, a quote, an f-string's field),
-// and those a comment stops at: everything else is passed over in one tight loop.
+// The bytes a string literal's body stops at (an escape, a line end, a quote, an f-string's field):
+// everything else is passed over in one tight loop.
 struct ByteSet {
   bool has[256] = {};
   constexpr explicit ByteSet(std::string_view bytes) {
@@ -24,11 +25,40 @@ struct ByteSet {
   bool operator[](char c) const { return has[static_cast<unsigned char>(c)]; }
 };
 constexpr ByteSet kStringStops(std::string_view("\\\n\r\"'{"));
-constexpr ByteSet kLineEnds(std::string_view("\n\r"));
 
-bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
-bool ident_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
-bool ident_char(unsigned char c) { return ident_start(c) || is_digit(c); }
+constexpr bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
+constexpr bool ident_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
+constexpr bool ident_char(unsigned char c) { return ident_start(c) || is_digit(c); }
+
+struct IdentChars {
+  bool has[256] = {};
+  constexpr IdentChars() {
+    for (int c = 0; c < 256; ++c) has[c] = ident_char(static_cast<unsigned char>(c));
+  }
+  bool operator[](char c) const { return has[static_cast<unsigned char>(c)]; }
+};
+constexpr IdentChars kIdentChars;
+
+// What a byte starts outside a token, looked up in one table rather than tried case by case.
+enum class ByteClass : unsigned char { Other, LineEnd, Blank, Hash, Backslash, IdentStart, Quote, Digit, Dot };
+struct ByteClasses {
+  ByteClass of[256] = {};
+  constexpr ByteClasses() {
+    for (int c = 0; c < 256; ++c) {
+      auto u = static_cast<unsigned char>(c);
+      if (ident_start(u)) of[c] = ByteClass::IdentStart;
+      else if (is_digit(u)) of[c] = ByteClass::Digit;
+    }
+    of[static_cast<unsigned char>('\n')] = of[static_cast<unsigned char>('\r')] = ByteClass::LineEnd;
+    for (char c : {' ', '\t', '\f', '\0'}) of[static_cast<unsigned char>(c)] = ByteClass::Blank;
+    of[static_cast<unsigned char>('#')] = ByteClass::Hash;
+    of[static_cast<unsigned char>('\\')] = ByteClass::Backslash;
+    of[static_cast<unsigned char>('"')] = of[static_cast<unsigned char>('\'')] = ByteClass::Quote;
+    of[static_cast<unsigned char>('.')] = ByteClass::Dot;
+  }
+  ByteClass operator[](unsigned char c) const { return of[c]; }
+};
+constexpr ByteClasses kByteClass;
 
 // The prefixes CPython accepts before a quote (Parser/tokenizer.c): any order and case of
 // r with b or f, and u alone.
@@ -52,40 +82,51 @@ class Lexer {
  public:
   Lexer(std::string_view s, std::vector<std::string>& diags) : s_(s), diags_(diags) {}
 
-  std::vector<LogicalLine> run() {
+  Tokenized run() {
+    // About one token per 8 bytes of source (docstrings and comments make no tokens): a guess that
+    // spares most of the array's growth without reserving much more than it needs.
+    out_.tokens.reserve(s_.size() / 8 + 16);
     bool line_start = true;
     while (i_ < s_.size()) {
       if (line_start && depth_ == 0 && !indentation()) continue;
       line_start = false;
       unsigned char c = static_cast<unsigned char>(s_[i_]);
-      if (c == '\n' || c == '\r') {
-        i_ += (c == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') ? 2 : 1;
-        ++line_;
-        if (depth_ == 0) {
-          flush();
-          line_start = true;
+      switch (kByteClass[c]) {
+        case ByteClass::LineEnd:
+          i_ += (c == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') ? 2 : 1;
+          ++line_;
+          if (depth_ == 0) {
+            flush();
+            line_start = true;
+          }
+          break;
+        case ByteClass::Blank: ++i_; break;
+        case ByteClass::Hash: skip_comment(); break;
+        case ByteClass::Backslash:
+          if (!continuation()) op(c);  // a stray backslash
+          break;
+        case ByteClass::IdentStart: name_or_string(); break;
+        case ByteClass::Quote: {
+          size_t start = i_;
+          int line = line_;
+          i_ = string_end(i_, false, 0);
+          push(Token::Kind::String, start, line);
+          break;
         }
-      } else if (c == ' ' || c == '\t' || c == '\f' || c == '\0') {
-        ++i_;
-      } else if (c == '#') {
-        skip_comment();
-      } else if (c == '\\' && continuation()) {
-      } else if (ident_start(c)) {
-        name_or_string();
-      } else if (c == '"' || c == '\'') {
-        size_t start = i_;
-        int line = line_;
-        i_ = string_end(i_, false, 0);
-        push(Token::Kind::String, start, line);
-      } else if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) {
-        number();
-      } else {
-        op(c);
+        case ByteClass::Digit: number(); break;
+        case ByteClass::Dot:
+          if (i_ + 1 < s_.size() && is_digit(s_[i_ + 1])) number();
+          else op(c);
+          break;
+        case ByteClass::Other: op(c); break;
       }
     }
     if (depth_ > 0) diags_.push_back("unclosed bracket at end of file");
     flush();
-    return std::move(lines_);
+    // The runs become spans only now: the array does not move any more.
+    out_.lines.reserve(runs_.size());
+    for (const Run& r : runs_) out_.lines.push_back({r.indent, Toks(out_.tokens).subspan(r.begin, r.end - r.begin)});
+    return std::move(out_);
   }
 
  private:
@@ -109,12 +150,19 @@ class Lexer {
       return false;
     }
     if (i_ == s_.size()) return false;
-    cur_.indent = col;
+    indent_ = col;
     return true;
   }
 
+  // To the comment's line end: memchr for '\n' (vectorised), then for a '\r' before it (old Mac
+  // line ends, rare), rather than a byte at a time.
   void skip_comment() {
-    while (i_ < s_.size() && !kLineEnds[s_[i_]]) ++i_;
+    const char* p = s_.data() + i_;
+    const char* end = s_.data() + s_.size();
+    const char* stop = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (!stop) stop = end;
+    if (const void* cr = std::memchr(p, '\r', static_cast<size_t>(stop - p))) stop = static_cast<const char*>(cr);
+    i_ = static_cast<size_t>(stop - s_.data());
   }
 
   // A backslash joins the next physical line; anywhere else it is a stray character.
@@ -135,7 +183,7 @@ class Lexer {
 
   void name_or_string() {
     size_t start = i_;
-    while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) ++i_;
+    while (i_ < s_.size() && kIdentChars[s_[i_]]) ++i_;
     if (i_ < s_.size() && (s_[i_] == '"' || s_[i_] == '\'') && string_prefix_ok(s_.substr(start, i_ - start))) {
       bool f = string_prefix(s_.substr(start, i_ - start + 1)).find('f') != std::string::npos;
       int line = line_;
@@ -200,7 +248,7 @@ class Lexer {
       }
       if (ident_start(c)) {
         size_t start = i;
-        while (i < s_.size() && ident_char(static_cast<unsigned char>(s_[i]))) ++i;
+        while (i < s_.size() && kIdentChars[s_[i]]) ++i;
         if (i < s_.size() && (s_[i] == '"' || s_[i] == '\'') && string_prefix_ok(s_.substr(start, i - start)))
           i = string_end(i, string_prefix(s_.substr(start, i - start + 1)).find('f') != std::string::npos, nesting);
         continue;
@@ -258,26 +306,35 @@ class Lexer {
   }
 
   void push(Token::Kind kind, size_t start, int line = 0) {
-    cur_.tokens.push_back({kind, s_.substr(start, i_ - start), line ? line : line_});
+    out_.tokens.push_back({kind, std::string_view(s_.data() + start, i_ - start), line ? line : line_});
   }
 
   void flush() {
-    if (!cur_.tokens.empty()) lines_.push_back(std::move(cur_));
-    cur_ = {};
+    if (out_.tokens.size() > line_begin_) runs_.push_back({indent_, line_begin_, out_.tokens.size()});
+    line_begin_ = out_.tokens.size();
+    indent_ = 0;
   }
+
+  // A logical line while the token array may still grow: indexes into it.
+  struct Run {
+    int indent;
+    size_t begin, end;
+  };
 
   std::string_view s_;
   std::vector<std::string>& diags_;
   size_t i_ = 0;
   int line_ = 1;
   int depth_ = 0;
-  LogicalLine cur_;
-  std::vector<LogicalLine> lines_;
+  int indent_ = 0;         // of the logical line being read
+  size_t line_begin_ = 0;  // its first token in out_.tokens
+  std::vector<Run> runs_;
+  Tokenized out_;
 };
 
 }  // namespace
 
-std::vector<LogicalLine> tokenize(std::string_view text, std::vector<std::string>& diagnostics) {
+Tokenized tokenize(std::string_view text, std::vector<std::string>& diagnostics) {
   return Lexer(text, diagnostics).run();
 }
 

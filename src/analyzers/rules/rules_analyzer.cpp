@@ -10,6 +10,7 @@
 #include "analyzers/rules/rules.hpp"
 #include "input/glob.hpp"
 #include "raison/error.hpp"
+#include "util/path.hpp"
 
 namespace raison::rules {
 
@@ -17,7 +18,12 @@ namespace {
 
 class RulesAnalyzer final : public Analyzer {
  public:
-  explicit RulesAnalyzer(std::vector<Rule> rules) : rules_(std::move(rules)) {}
+  explicit RulesAnalyzer(std::vector<Rule> rules) : rules_(std::move(rules)) {
+    for (const auto& rule : rules_) {
+      when_.emplace_back();
+      for (const auto& w : rule.when) when_.back().emplace_back(w);
+    }
+  }
   std::string_view name() const override { return "rules"; }
 
   // Rules for outputs: what every root or image is expected to have, whatever runs in it.
@@ -34,11 +40,13 @@ class RulesAnalyzer final : public Analyzer {
     if (ctx.graph().node(v).stat.type == FileType::Directory) return;
     // A copy: firing a rule adds vertices, which moves the graph's nodes.
     const std::string path = ctx.graph().node(v).path;
-    for (const auto& rule : rules_) {
+    const std::vector<std::string> parts = path_components(path);
+    for (size_t r = 0; r < rules_.size(); ++r) {
+      const Rule& rule = rules_[r];
       if (int(rule.priority) > int(ctx.options.priority)) continue;
-      for (const auto& w : rule.when) {
-        if (!glob_match(w, path)) continue;
-        if (fired_.insert({rule.name, path}).second) fire(ctx, rule, v, path, w);
+      for (size_t k = 0; k < rule.when.size(); ++k) {
+        if (!when_[r][k].matches(parts)) continue;
+        if (fired_.insert({rule.name, path}).second) fire(ctx, rule, v, path, rule.when[k]);
         break;
       }
     }
@@ -103,6 +111,7 @@ class RulesAnalyzer final : public Analyzer {
   }
 
   std::vector<Rule> rules_;
+  std::vector<std::vector<GlobPattern>> when_;  // rules_[r].when[k], split once: when_[r][k]
   std::set<std::pair<std::string, std::string>> fired_;
 };
 
