@@ -46,7 +46,7 @@ grep -q "is [0-9]* bytes" "$T/err" && fail "the linked secret's size leaked: $(c
 rm "$config"
 if [ "$(id -u)" = 0 ]; then
   mknod "$config" c 1 3  # /dev/null where the config should be
-  strace -f -qq -e trace=openat -o "$T/strace" "$RAISON" shrink "oci:$W/img:v1" -o "oci:$W/out:v1" >"$T/out" 2>"$T/err" && RC=0 || RC=$?
+  ASAN_OPTIONS=$ASAN_UNDER_PTRACE strace -f -qq -e trace=openat -o "$T/strace" "$RAISON" shrink "oci:$W/img:v1" -o "oci:$W/out:v1" >"$T/out" 2>"$T/err" && RC=0 || RC=$?
   expect_rc 3 "config blob a device node"
   assert_grep "$T/err" "not a regular file"
   ! grep -q "$(basename "$config")" "$T/strace" || fail "the device node was opened: $(grep "$(basename "$config")" "$T/strace")"
@@ -59,7 +59,7 @@ check_clean "blobs"
 R=$W/root
 mkdir -p "$R/etc" "$R/bin"; echo x >"$R/bin/x"; echo conf >"$R/etc/app.conf"
 for pattern in '/../*' '/../../*' '/etc/../../*' '/etc/../../w/*' '../sentinel/*'; do
-  strace -f -qq -e trace=%file -o "$T/strace" "$RAISON" closure "$R" --seed /bin/x --keep "$pattern" --list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
+  ASAN_OPTIONS=$ASAN_UNDER_PTRACE strace -f -qq -e trace=%file -o "$T/strace" "$RAISON" closure "$R" --seed /bin/x --keep "$pattern" --list >"$T/out" 2>"$T/err" && RC=0 || RC=$?
   case $pattern in
     */w/*|*/sentinel/*)  # "/w/*", "/sentinel/*": the root has neither
       expect_rc 1 "--keep '$pattern'"

@@ -20,7 +20,7 @@ for pid in $(seq "$next" $((next + 300))); do
   ln -s "$T/victim" "$T/o/trace.log.raw-$pid"
 done
 
-strace -f -o "$T/strace" -e trace=openat,open "$RAISON" closure "$R" --seed /usr/bin/prog -o "$OUT" >"$T/out" 2>"$T/err" \
+ASAN_OPTIONS=$ASAN_UNDER_PTRACE strace -f -o "$T/strace" -e trace=openat,open "$RAISON" closure "$R" --seed /usr/bin/prog -o "$OUT" >"$T/out" 2>"$T/err" \
   || { cat "$T/err"; fail "closure -o with planted links"; }
 assert_eq 'victim, untouched' "$(cat "$T/victim")" "the victim after closure -o"
 python3 - "$OUT.manifest.json" <<'PY' || fail "the manifest is not whole"
