@@ -72,7 +72,9 @@ class Root {
   // Primitive operations on canonical paths (as returned by resolve). They never follow a symlink.
   virtual std::optional<Stat> lstat(const std::string& canonical) const = 0;
   virtual std::string readlink(const std::string& canonical) const = 0;
-  // Opens a regular file for reading (O_RDONLY|O_NOFOLLOW|O_CLOEXEC); throws Error on failure.
+  // Opens a regular file for reading (O_RDONLY|O_NOFOLLOW|O_CLOEXEC); throws Error on failure. Safe to
+  // call from another thread while this one makes any other call (the Python analyzer reads files
+  // ahead on a second core): it may touch no state (cache) that the other calls share.
   virtual int open_read(const std::string& canonical) const = 0;
   // Entry names of a directory, sorted; throws Error on failure.
   virtual std::vector<std::string> list_dir(const std::string& canonical) const = 0;
