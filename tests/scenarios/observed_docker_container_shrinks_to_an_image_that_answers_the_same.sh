@@ -15,8 +15,10 @@ need_tool nsenter
 private_tmpdir
 IMG=$(debian_image)
 D=$T/docker
-mkdir -p "$D"
-dockerd --data-root "$D/data" -H "unix://$D/sock" --exec-root "$D/exec" --pidfile "$D/pid" --iptables=false \
+mkdir -p "$D/tmp"
+# dockerd and its containerd get a TMPDIR of their own: containerd may drop a stacks log in its TMPDIR
+# (containerd.PID.stacks.log, seen once in CI), and the test's TMPDIR is checked for raison's leftovers.
+TMPDIR=$D/tmp dockerd --data-root "$D/data" -H "unix://$D/sock" --exec-root "$D/exec" --pidfile "$D/pid" --iptables=false \
   --ip6tables=false --bridge=none --storage-driver=vfs >"$D/log" 2>&1 &
 DOCKERD=$!
 trap 'docker rm -f web small >/dev/null 2>&1 || true; kill $DOCKERD 2>/dev/null || true; wait $DOCKERD 2>/dev/null || true; rm -rf "$T"' EXIT

@@ -37,8 +37,10 @@ expect_rc 3 "shrink onto an existing oci-archive"
 assert_grep "$T/err" "out.tar: exists \(use --force to replace it\)"
 
 # A private dockerd: its data root and socket under $T, no iptables, no bridge, vfs.
+# Its own TMPDIR: containerd may drop a stacks log there, and the test's TMPDIR is checked for raison's.
 SOCK=$T/docker.sock
-dockerd --data-root "$T/docker" --exec-root "$T/docker-exec" --pidfile "$T/docker.pid" -H "unix://$SOCK" \
+mkdir -p "$T/docker-tmp"
+TMPDIR=$T/docker-tmp dockerd --data-root "$T/docker" --exec-root "$T/docker-exec" --pidfile "$T/docker.pid" -H "unix://$SOCK" \
   --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs >"$T/dockerd.log" 2>&1 & DOCKERD=$!
 trap 'kill $DOCKERD 2>/dev/null || true; wait $DOCKERD 2>/dev/null || true; rm -rf "$T"' EXIT
 for _ in $(seq 150); do [ -S "$SOCK" ] && docker -H "unix://$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
