@@ -129,6 +129,8 @@ if [ "${SHRINK:-1}" = 1 ] && [ -f "$here/shrink_vs_untar.sh" ]; then
   else
     echo "| raison shrink against tar -xf | not measured: bench/shrink_vs_untar.sh failed (see $OUT/shrink.err) | | | | | | | |" >>"$OUT/table.md"
   fi
+elif [ "${SHRINK:-1}" != 1 ]; then
+  echo "| raison shrink against tar -xf | not measured (SHRINK=0) | | | | | | | |" >>"$OUT/table.md"
 else
   echo "| raison shrink against tar -xf | not measured (bench/shrink_vs_untar.sh absent) | | | | | | | |" >>"$OUT/table.md"
 fi
