@@ -22,6 +22,8 @@ struct KeptPath {
 // Every name of every vertex the seeds reach; the first name of a file in sorted order is the one
 // written, later ones become hardlinks to it.
 std::vector<KeptPath> kept_paths(const Graph& graph);
+// The regular files among `kept`, by first name: what an output reads the bytes of (Root::prefetch).
+std::vector<std::string> kept_regular_files(const Graph& graph, const std::vector<KeptPath>& kept);
 
 // What a closure holds: every kept path, and its regular files counted once each (by first name).
 struct KeptSize {

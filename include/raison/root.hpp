@@ -76,6 +76,16 @@ class Root {
   // call from another thread while this one makes any other call (the Python analyzer reads files
   // ahead on a second core): it may touch no state (cache) that the other calls share.
   virtual int open_read(const std::string& canonical) const = 0;
+  // The first bytes of a regular file when the root knows them without reading it: at least 16 (the
+  // whole file if shorter) for an image's file still in its layer, from what was recorded of it.
+  // nullopt: read the file. Lets "is it ELF? a script?" be answered without fetching the bytes.
+  virtual std::optional<std::string> known_head(const std::string& canonical) const {
+    (void)canonical;
+    return std::nullopt;
+  }
+  // The bytes of these regular files are about to be read: a root that keeps some elsewhere (an
+  // image's files left in their layers) gets them in one pass rather than one per file.
+  virtual void prefetch(const std::vector<std::string>& canonical) const { (void)canonical; }
   // Entry names of a directory, sorted; throws Error on failure.
   virtual std::vector<std::string> list_dir(const std::string& canonical) const = 0;
   // The value of extended attribute `name`, if the file has it.

@@ -28,6 +28,9 @@ void walk(const Root& root, const std::string& dir, std::vector<std::string>& ou
     }
     if (st->type != FileType::Regular || st->size < 4) continue;
     char head[4] = {};
+    // An image's file still in its layer: its recorded first bytes say it is neither.
+    if (const auto known = root.known_head(path); known && !known->starts_with("\x7f" "ELF") && !known->starts_with("#!"))
+      continue;
     try {
       const Fd fd{root.open_read(path)};
       if (::pread(fd.get(), head, sizeof head, 0) != ssize_t(sizeof head)) continue;

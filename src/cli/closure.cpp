@@ -43,7 +43,9 @@ int run_closure(const ClosureArgs& args) {
   TerminalProgress progress(stderr_wants_progress(args.quiet));
 
   // Open the root (an image is unpacked into a private staging directory).
-  ImageOpenOptions open_options{.temp_dir = args.temp_dir, .platform = args.platform, .transport = args.transport};
+  // Lazy: every file is read through the root, none in the staging directory, so files no analyzer
+  // reads stay in their layers until an output copies them.
+  ImageOpenOptions open_options{.temp_dir = args.temp_dir, .platform = args.platform, .lazy = true, .transport = args.transport};
   open_options.progress = progress.observer();
   const auto root = open_root(args.root, open_options);
   progress.erase();
@@ -104,6 +106,7 @@ int run_closure(const ClosureArgs& args) {
       for (const auto& p : analysis.only_traced) fmt::print("only observed: {}\n", p);
     if (args.image_seeds) print_footprint(measure_footprint(*root, analysis.graph));
   }
+  if (args.verbose) print_deferred_note(*root);
   return analysis.incomplete() || !packages_read ? kIncomplete : kOk;
 }
 

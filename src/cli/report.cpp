@@ -37,6 +37,15 @@ void print_image_notes(const Root& root, bool verbose) {
                image->diagnostics().size());
 }
 
+void print_deferred_note(const Root& root) {
+  const ImageRoot* image = as_image(root);
+  if (!image || image->deferred_files() == 0) return;
+  const std::size_t n = image->deferred_files();
+  fmt::print(stderr, "raison: unpacking: {} file{} no analyzer reads stayed in the layers; {} read again, in {} pass{} over a layer\n",
+             n, n == 1 ? "" : "s", image->deferred_fetched(), image->deferred_passes(),
+             image->deferred_passes() == 1 ? "" : "es");
+}
+
 void print_summary(const Analysis& analysis, const Options& options, bool verbose) {
   const KeptSize kept = kept_size(analysis.graph);
   std::size_t notes = 0;

@@ -22,6 +22,9 @@ void print_diagnostics(const Analysis& analysis, bool verbose);
 // The entries of an image that were not extracted (device nodes, fifos...): each one when `verbose`,
 // else how many. Nothing for a directory.
 void print_image_notes(const Root& root, bool verbose);
+// With --verbose: how many files of an image stayed in their layers (lazy unpacking), how many were
+// read again and in how many passes.
+void print_deferred_note(const Root& root);
 
 // "raison: N seeds: kept P paths, F regular files, SIZE", saying when the closure is incomplete and
 // how many notes --verbose would show.

@@ -71,7 +71,9 @@ nlohmann::json make_manifest(const Root& root, const Analysis& analysis, const O
   std::uint64_t bytes = 0, count = 0;
   std::map<Graph::Vertex, std::string> first;
   const ImageRoot* image = as_image(root);
-  for (const auto& k : kept_paths(analysis.graph)) {
+  const auto kept = kept_paths(analysis.graph);
+  root.prefetch(kept_regular_files(g, kept));  // files still in an image's layers
+  for (const auto& k : kept) {
     const FileNode& n = g.node(k.vertex);
     nlohmann::json f;
     f["path"] = k.path;

@@ -198,6 +198,7 @@ void write_root_dir(const Root& root, const Analysis& analysis, const std::strin
   DirWriter w(root, analysis.generated, dir.get(), options.preserve_privileges);
   std::map<Graph::Vertex, std::string> first_written;  // the name a file was written under
   const auto kept = kept_paths(analysis.graph);
+  root.prefetch(kept_regular_files(analysis.graph, kept));  // files still in an image's layers
   std::uint64_t written = 0, bytes = 0;
   for (const auto& k : kept) {
     FileNode n = analysis.graph.node(k.vertex);

@@ -265,6 +265,7 @@ StreamDigests write_layer(const Root& root, const Analysis& analysis, Compressio
   TarStream tar(fd, compression, mtime);
   std::map<Graph::Vertex, std::string> first;  // the entry name a file was first written under
   const auto kept = kept_paths(analysis.graph);
+  root.prefetch(kept_regular_files(g, kept));  // files still in an image's layers
   std::uint64_t written = 0, bytes = 0;
   for (const auto& k : kept) {
     if (progress) progress({"writing", written++, kept.size(), "paths", bytes, false});

@@ -7,6 +7,13 @@
 
 namespace raison {
 
+std::vector<std::string> kept_regular_files(const Graph& g, const std::vector<KeptPath>& kept) {
+  std::vector<std::string> out;
+  for (const auto& k : kept)
+    if (k.first_name && g.node(k.vertex).stat.type == FileType::Regular) out.push_back(k.path);
+  return out;
+}
+
 std::vector<KeptPath> kept_paths(const Graph& g) {
   std::vector<KeptPath> out;
   for (auto v : g.closure()) {

@@ -41,6 +41,11 @@ struct ImageOpenOptions {
   std::uint64_t max_layer_member_steps = 1'000'000;
   // Leave the staging directory in place when the root is destroyed (for debugging).
   bool keep_staging = false;
+  // Lazy unpacking (image/deferred.hpp): regular files no analyzer reads are not written to the
+  // staging directory; their bytes are read again from their layer when asked for (Root::prefetch for
+  // many). Only for a root that raison reads through the Root interface: the staging directory then
+  // lacks those files, so nothing may run in it (trace) or read it directly.
+  bool lazy = false;
   // skopeo's options for a transport spec (docker://, ...): credentials, auth file, TLS.
   TransportOptions transport{};
   // Told of the layers read ("reading layers": layer n of N, stored bytes so far) once per chunk.
@@ -71,6 +76,7 @@ struct EntryMeta {
 };
 
 class ImageRoot;
+class DeferredFiles;
 
 // Opens `spec` as a root:
 //   DIR                      a directory (open_directory_root)
@@ -80,7 +86,7 @@ class ImageRoot;
 //   oci:DIR[:TAG]            an OCI image layout; an index is resolved by options.platform
 //   docker://REF, docker-daemon:REF, containers-storage:REF, oci-archive:PATH[:REF]
 //                            fetched by skopeo into a private temporary OCI layout (options.transport),
-//                            read as oci:, the layout removed once unpacked
+//                            read as oci:, the layout removed once unpacked (lazy: when the root goes)
 // Throws Error naming the spec, the layer or blob, the entry and the cause.
 std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions& options);
 
@@ -91,7 +97,7 @@ class ImageRoot final : public Root {
  public:
   // Internal: built by open_root(), which fills it with set_image(); Staging::release_to() hands it
   // the staging directory, which it removes on destruction.
-  explicit ImageRoot(std::string spec) : spec_(std::move(spec)) {}
+  explicit ImageRoot(std::string spec);
   ~ImageRoot() override;
   ImageRoot(const ImageRoot&) = delete;
   ImageRoot& operator=(const ImageRoot&) = delete;
@@ -100,10 +106,10 @@ class ImageRoot final : public Root {
   std::string source() const override { return spec_; }
   std::optional<Stat> lstat(const std::string& canonical) const override;
   std::string readlink(const std::string& canonical) const override { return dir_->readlink(canonical); }
-  int open_read(const std::string& canonical) const override { return dir_->open_read(canonical); }
-  std::vector<std::string> list_dir(const std::string& canonical) const override {
-    return dir_->list_dir(canonical);
-  }
+  int open_read(const std::string& canonical) const override;
+  std::vector<std::string> list_dir(const std::string& canonical) const override;
+  std::optional<std::string> known_head(const std::string& canonical) const override;
+  void prefetch(const std::vector<std::string>& canonical) const override;
   std::optional<std::string> xattr(const std::string& canonical, const char* name) const override;
   // nullptr for a plain rootfs tarball, which has no config.
   const ImageConfig* image_config() const override { return config_json_.is_null() ? nullptr : &config_; }
@@ -117,11 +123,19 @@ class ImageRoot final : public Root {
   const nlohmann::json& manifest_json() const { return manifest_json_; }
   // Entries skipped on purpose (device nodes, fifos, aufs metadata), one line each.
   const std::vector<std::string>& diagnostics() const { return diagnostics_; }
+  // The staging directory. With ImageOpenOptions::lazy it lacks the deferred files.
   const std::string& staging_dir() const { return staging_; }
+  // Lazy unpacking: files left in their layers; passes made over a layer to read some again, and the
+  // files those passes wrote.
+  std::size_t deferred_files() const;
+  std::uint64_t deferred_passes() const;
+  std::uint64_t deferred_fetched() const;
 
   // Internal, for open_root(). Throws Error if the config's Env/Entrypoint/Cmd/WorkingDir/User have the
   // wrong types.
   void set_image(nlohmann::json manifest, nlohmann::json config, std::vector<LayerInfo> layers);
+  // Internal, for open_root() after Staging::release_to(): the files left in their layers.
+  void set_deferred(std::unique_ptr<DeferredFiles> deferred, bool privileged);
 
  private:
   friend class Staging;
@@ -129,6 +143,7 @@ class ImageRoot final : public Root {
   std::string staging_;
   bool keep_staging_ = false;
   std::unique_ptr<Root> dir_;
+  std::unique_ptr<DeferredFiles> deferred_;  // lazy: null when every file is on disk
   ImageConfig config_;
   nlohmann::json config_json_;
   nlohmann::json manifest_json_;

@@ -507,7 +507,7 @@ tree_digest() {
 }
 
 # error_lines: raison's stderr lines ($T/err) other than notes and summaries.
-error_lines() { grep -E '^raison: ' "$T/err" | grep -vE '^raison: (note: |[0-9]+ seeds?: |kept |largest dropped)' || true; }
+error_lines() { grep -E '^raison: ' "$T/err" | grep -vE '^raison: (note: |unpacking: |[0-9]+ seeds?: |kept |largest dropped)' || true; }
 
 # py_bytes ROOT: reads real paths inside ROOT on stdin; prints "FILES BYTES" for the regular files
 # among them (each inode counted once).

@@ -11,13 +11,20 @@ IMG=$(debian_image)
 WANT="fetched /hello ok=True tls_verify=True at 2024-01-01T12:00:00+01:00"
 
 # The two shrinks run side by side (two cores): each unpacks the image into its own staging directory.
-"$RAISON" shrink "oci:$IMG:bookworm" -o "oci:$T/small:small" >"$T/oci.out" 2>"$T/oci.err" & p1=$!
+"$RAISON" shrink "oci:$IMG:bookworm" -o "oci:$T/small:small" -v >"$T/oci.out" 2>"$T/oci.err" & p1=$!
 "$RAISON" shrink "oci:$IMG:bookworm" -o "docker-archive:$T/small.tar:raison/small:v1" >"$T/da.out" 2>"$T/da.err" & p2=$!
 rc1=0; wait $p1 || rc1=$?
 rc2=0; wait $p2 || rc2=$?
 [ "$rc1" = 0 ] || { cat "$T/oci.err"; fail "shrink to oci: exit $rc1"; }
 [ "$rc2" = 0 ] || { cat "$T/da.err"; fail "shrink to docker-archive: exit $rc2"; }
 assert_grep "$T/oci.err" '^raison: kept [0-9]+ of [0-9]+ files'
+# Lazy unpacking: most files never reached the staging directory, and the kept ones among them were
+# read again in one pass over the one layer (not one pass per file).
+line=$(grep '^raison: unpacking: ' "$T/oci.err") || fail "no unpacking line"
+note "$line"
+[[ $line =~ ^raison:\ unpacking:\ ([0-9]+)\ files.*\;\ ([0-9]+)\ read\ again,\ in\ 1\ pass\ over ]] || fail "not one pass: $line"
+[ "${BASH_REMATCH[1]}" -gt 3000 ] || fail "only ${BASH_REMATCH[1]} files stayed in the layer"
+[ "${BASH_REMATCH[2]}" -gt 0 ] || fail "no kept file was read from the layer again"
 [ -z "$(ls -A "$TMPDIR")" ] || fail "staging left in TMPDIR: $(ls -A "$TMPDIR")"
 
 # umoci unpack checks every digest, size, media type and diff_id; the entrypoint runs in the rootfs.

@@ -463,6 +463,45 @@ TEST_CASE("image input: hostile whiteouts and hardlinks name the entry and the c
   t.check_clean();
 }
 
+TEST_CASE("image input: a file on an entry's way is not a directory, whether written or left in its layer") {
+  Temp t;
+  for (bool lazy : {false, true}) {
+    CAPTURE(lazy);
+    raison::ImageOpenOptions o = t.options();
+    o.lazy = lazy;
+    CHECK(has(refuse(t, {{"data", 'f', "x"}, {"data/inner", 'f', "y"}}, &o), "entry data/inner: /data is not a directory"));
+    CHECK(has(refuse(t, {{"data", 'f', "x"}, {"l", 'l', "data"}, {"l/inner", 'f', "y"}}, &o),
+              "entry l/inner: /data is not a directory"));
+  }
+  t.check_clean();
+}
+
+TEST_CASE("image input: lazily, a layer that changed since it was read is refused when files are fetched from it") {
+  Temp t;
+  fs::path oci = t.dir / "oci";
+  auto layers = three_layers();
+  put_index(oci, json::array({tagged(put_image(oci, layers), "v1")}));
+  raison::ImageOpenOptions o = t.options();
+  o.lazy = true;
+  auto root = raison::open_root("oci:" + oci.string() + ":v1", o);
+  REQUIRE(image(root).deferred_files() > 0);
+  // The first layer's blob rewritten in place, same size, one byte of a deferred file's data changed.
+  const std::string hex = image(root).layers()[0].digest.substr(7);
+  std::string bytes = raison::test::slurp(oci / "blobs/sha256" / hex);
+  const std::size_t at = bytes.find("ELF-ish");
+  REQUIRE(at != std::string::npos);
+  bytes[at + 6] = 'H';
+  spit(oci / "blobs/sha256" / hex, bytes);
+  try {
+    root->prefetch({"/usr/lib/libx.so.1"});
+    FAIL("prefetch did not fail");
+  } catch (const raison::Error& e) {
+    INFO(e.what());
+    CHECK(has(e.what(), "reading files again from layer 1"));
+    CHECK(has(e.what(), "the image changed since it was read"));
+  }
+}
+
 TEST_CASE("image input: device nodes and fifos are not extracted, and each is reported") {
   Temp t;
   spit(t.dir / "dev.tar", make_tar({{"dev/", 'd'}, {"dev/null", 'c'}, {"run/fifo", 'p'}, {"ok", 'f', "y"}}));
@@ -669,7 +708,8 @@ Tree host_tree(const fs::path& dir) {
 }
 
 // The same tree as raison's root reports it.
-Tree raison_tree(const raison::Root& r) {
+// Every path of a root; with `read`, regular files' contents are read too.
+Tree raison_tree(const raison::Root& r, bool read = true) {
   Tree t;
   std::map<raison::FileId, std::string> first;
   std::vector<std::string> todo = {"/"};
@@ -693,7 +733,7 @@ Tree raison_tree(const raison::Root& r) {
     if (st.type == raison::FileType::Regular) {
       n.type = 'f';
       n.size = st.size;
-      n.content = raison::sha256_hex(content(r, p));
+      if (read) n.content = raison::sha256_hex(content(r, p));
       n.first_name = first.emplace(st.id, p).first->second;
       n.cap = r.xattr(p, "security.capability").value_or("");
     } else if (st.type == raison::FileType::Directory) {
@@ -717,17 +757,33 @@ Tree check_as_umoci_unpacks(Temp& t, const fs::path& layout, const std::string& 
   raison::test::output_of(std::string("/usr/bin/umoci unpack ") + (::geteuid() == 0 ? "" : "--rootless ") +
                           "--image " + layout.string() + ":" + tag + " " + bundle.string() + " 2>&1");
   Tree theirs = host_tree(bundle / "rootfs");
-  auto root = raison::open_root(spec.empty() ? "oci:" + layout.string() + ":" + tag : spec, t.options());
-  Tree ours = raison_tree(*root);
-  for (const auto& [path, n] : theirs) {
-    CAPTURE(path);
-    auto it = ours.find(path);
-    CHECK_MESSAGE(it != ours.end(), "umoci has " << describe(n, owners) << ", raison nothing");
-    if (it != ours.end()) CHECK(describe(it->second, owners) == describe(n, owners));
-  }
-  for (const auto& [path, n] : ours) {
-    CAPTURE(path);
-    CHECK_MESSAGE(theirs.count(path), "raison has " << describe(n, owners) << ", umoci nothing");
+  // Every file written while the layers stream; lazily, the files no analyzer reads fetched all at
+  // once (prefetch, as an output does); and lazily, each fetched when it is read.
+  for (const char* mode : {"eager", "lazy, prefetched", "lazy, on demand"}) {
+    CAPTURE(mode);
+    raison::ImageOpenOptions o = t.options();
+    o.lazy = mode[0] == 'l';
+    auto root = raison::open_root(spec.empty() ? "oci:" + layout.string() + ":" + tag : spec, o);
+    const raison::ImageRoot& img = image(root);
+    if (o.lazy) CHECK(img.deferred_files() > 0);
+    if (std::string(mode) == "lazy, prefetched") {
+      std::vector<std::string> all;
+      for (const auto& [path, n] : raison_tree(*root, false)) all.push_back(path);
+      root->prefetch(all);
+      CHECK(img.deferred_passes() <= img.layers().size());  // one pass at most over each layer
+    }
+    Tree ours = raison_tree(*root);
+    if (o.lazy) CHECK(img.deferred_fetched() > 0);
+    for (const auto& [path, n] : theirs) {
+      CAPTURE(path);
+      auto it = ours.find(path);
+      CHECK_MESSAGE(it != ours.end(), "umoci has " << describe(n, owners) << ", raison nothing");
+      if (it != ours.end()) CHECK(describe(it->second, owners) == describe(n, owners));
+    }
+    for (const auto& [path, n] : ours) {
+      CAPTURE(path);
+      CHECK_MESSAGE(theirs.count(path), "raison has " << describe(n, owners) << ", umoci nothing");
+    }
   }
   return theirs;
 }

@@ -9,6 +9,9 @@ namespace raison::elf {
 const ElfInfo* ElfCache::get(Context& ctx, const std::string& canonical, const Stat& stat) {
   if (auto it = cache_.find(stat.id); it != cache_.end()) return it->second.get();
   std::unique_ptr<ElfInfo> info;
+  // An image's file still in its layer: its recorded first bytes say it is not ELF.
+  if (const auto known = ctx.root.known_head(canonical); known && !known->starts_with("\x7f" "ELF"))
+    return cache_.emplace(stat.id, nullptr).first->second.get();
   try {
     Fd f(ctx.root.open_read(canonical));
     if (auto e = read_elf(f.get(), stat.size, reader_)) info = std::make_unique<ElfInfo>(std::move(*e));

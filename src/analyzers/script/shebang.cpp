@@ -31,6 +31,8 @@ std::optional<Shebang> parse_shebang(std::string_view head) {
 }
 
 std::optional<ScriptRunner> read_script_runner(Context& ctx, const std::string& canonical) {
+  // An image's file still in its layer: its recorded first bytes say whether it has a #! line.
+  if (const auto known = ctx.root.known_head(canonical); known && !known->starts_with("#!")) return std::nullopt;
   std::string head(256, '\0');
   Fd fd(ctx.root.open_read(canonical));
   ssize_t got = ::pread(fd.get(), head.data(), head.size(), 0);

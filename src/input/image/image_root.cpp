@@ -3,7 +3,10 @@
 // non-root user could not apply; the config is parsed once, for the stages that run its program.
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "input/image.hpp"
+#include "input/image/deferred.hpp"
 #include "input/image/staging_tree.hpp"
 #include "util/cleanup.hpp"
 #include "raison/error.hpp"
@@ -44,8 +47,11 @@ ImageConfig parse_image_config(const nlohmann::json& config) {
 
 }  // namespace
 
+ImageRoot::ImageRoot(std::string spec) : spec_(std::move(spec)) {}
+
 ImageRoot::~ImageRoot() {
   dir_.reset();
+  deferred_.reset();  // before the staging tree goes: it may hold what its layers are read from
   if (staging_.empty()) return;
   if (keep_staging_) {
     unmark_staging(staging_, true);
@@ -76,7 +82,34 @@ const std::string* ImageRoot::layer_of(const std::string& canonical) const {
   return &layers_[m->layer].diff_id;
 }
 
+void ImageRoot::set_deferred(std::unique_ptr<DeferredFiles> deferred, bool privileged) {
+  deferred->bind(staging_, layers_, privileged);
+  deferred_ = std::move(deferred);
+}
+
+std::size_t ImageRoot::deferred_files() const { return deferred_ ? deferred_->size() : 0; }
+std::uint64_t ImageRoot::deferred_passes() const { return deferred_ ? deferred_->passes() : 0; }
+std::uint64_t ImageRoot::deferred_fetched() const { return deferred_ ? deferred_->fetched() : 0; }
+
+// A deferred file's identity: its record, on a device number no filesystem has (st_dev is 32 bits
+// wide in the kernel), so that its hardlinks are one file and it stays the same file once written.
+constexpr std::uint64_t kDeferredDevice = ~std::uint64_t{0};
+
 std::optional<Stat> ImageRoot::lstat(const std::string& canonical) const {
+  std::uint32_t index = 0;
+  if (const DeferredFile* f = deferred_ ? deferred_->find(canonical, &index) : nullptr) {
+    const EntryMeta* m = meta_of(canonical);
+    Stat st;
+    st.id = {kDeferredDevice, index};
+    st.type = FileType::Regular;
+    st.mode = S_IFREG | (m ? m->mode & 07777 : 0644);
+    st.uid = m ? m->uid : 0;
+    st.gid = m ? m->gid : 0;
+    st.size = f->size;
+    st.nlink = f->names;
+    st.mtime = m ? m->mtime : 0;
+    return st;
+  }
   auto st = dir_->lstat(canonical);
   if (!st) return st;
   if (const EntryMeta* m = meta_of(canonical)) {
@@ -86,6 +119,35 @@ std::optional<Stat> ImageRoot::lstat(const std::string& canonical) const {
     st->mtime = m->mtime;
   }
   return st;
+}
+
+// A deferred file is written into the staging tree first (one pass over its layer): callers about to
+// read many say so with prefetch().
+int ImageRoot::open_read(const std::string& canonical) const {
+  if (deferred_ && deferred_->find(canonical)) deferred_->fetch({canonical}, meta_);
+  return dir_->open_read(canonical);
+}
+
+std::vector<std::string> ImageRoot::list_dir(const std::string& canonical) const {
+  std::vector<std::string> names = dir_->list_dir(canonical);
+  if (!deferred_) return names;
+  std::vector<std::string> more = deferred_->children(canonical);
+  if (more.empty()) return names;
+  // Once written, a deferred file is on disk too.
+  names.insert(names.end(), more.begin(), more.end());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::optional<std::string> ImageRoot::known_head(const std::string& canonical) const {
+  if (const DeferredFile* f = deferred_ ? deferred_->find(canonical) : nullptr)
+    if (f->head.size() == std::min<std::uint64_t>(f->size, kDeferredHead)) return f->head;
+  return std::nullopt;
+}
+
+void ImageRoot::prefetch(const std::vector<std::string>& canonical) const {
+  if (deferred_) deferred_->fetch(canonical, meta_);
 }
 
 std::optional<std::string> ImageRoot::xattr(const std::string& canonical, const char* name) const {

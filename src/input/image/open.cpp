@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "input/image.hpp"
+#include "input/image/deferred.hpp"
 #include "input/image/formats.hpp"
 #include "input/image/layer_stream.hpp"
 #include "input/image/staging.hpp"
@@ -35,22 +36,31 @@ std::string absolute(const std::string& p) {
 }
 
 // Reads the image with `read`, applies its layers onto a fresh staging directory and hands that to the
-// root; on any error the directory goes and the error names `spec`.
+// root; on any error the directory goes and the error names `spec`. Lazy, the root keeps the layers'
+// sources (and `keep_alive`, what they read from) to read deferred files from them again.
 template <class Read>
-std::unique_ptr<Root> unpack(const std::string& spec, const ImageOpenOptions& options, Read read) {
+std::unique_ptr<Root> unpack(const std::string& spec, const ImageOpenOptions& options, Read read,
+                             std::shared_ptr<const void> keep_alive = nullptr) {
   auto root = std::make_unique<ImageRoot>(spec);
   Staging staging(options);
+  std::vector<LayerSource> sources;
   try {
     ImageLayers image = read();
     std::vector<LayerInfo> layers = apply_layers(image.layers, options, staging);
     root->set_image(std::move(image.manifest), std::move(image.config), std::move(layers));
+    sources = std::move(image.layers);
   } catch (const Error& e) {
     throw e.context(spec);
   } catch (const nlohmann::json::exception& e) {
     throw Error(spec + ": " + e.what());
   }
   staging.finish();
+  DeferredTable deferred = staging.take_deferred();
+  const bool privileged = staging.privileged();
   staging.release_to(*root);
+  if (!deferred.files.empty())
+    root->set_deferred(std::make_unique<DeferredFiles>(std::move(deferred), std::move(sources), options, std::move(keep_alive)),
+                       privileged);
   return root;
 }
 
@@ -68,8 +78,9 @@ std::unique_ptr<Root> open_root(const std::string& spec, const ImageOpenOptions&
   if (is_transport_spec(spec)) {
     // skopeo copies the image into a private temporary `oci:` layout, read like any other; the layout
     // goes as soon as its layers are unpacked (or on the error).
-    const std::unique_ptr<FetchedImage> fetched = fetch_image(spec, options);
-    return unpack(spec, options, [&] { return read_oci_layout(fetched->layout, fetched->tag, options); });
+    const std::shared_ptr<const FetchedImage> fetched = fetch_image(spec, options);
+    return unpack(spec, options, [&] { return read_oci_layout(fetched->layout, fetched->tag, options); },
+                  options.lazy ? fetched : nullptr);
   }
   if (spec.starts_with("oci:")) {
     // oci:DIR[:TAG]; a tag has no ':', so the last one splits unless the whole is a directory.

@@ -55,6 +55,26 @@ void pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t offset) 
 
 }  // namespace
 
+void write_file_bytes(int fd, EntryData& data, const std::optional<EntryData::Block>& first, std::uint64_t size) {
+  if (first) pwrite_all(fd, first->data, first->size, first->offset);
+  while (std::optional<EntryData::Block> b = data.next()) pwrite_all(fd, b->data, b->size, b->offset);
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) throw_errno("sizing file");
+}
+
+// A non-root user cannot chown or set security.*; the image's values are in the metadata either way,
+// which is what the root reports. Only security.capability and user.* go to disk: trusted.overlay.* on
+// the staging tree would change what an overlay mounted on it (raison trace) shows.
+void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged) {
+  if (privileged) (void)::fchown(fd, m.uid, m.gid);  // failure (unmapped id): meta still holds it
+  mode_t mode = m.mode & 07777;
+  if (!privileged) mode |= dir ? S_IRWXU : S_IRUSR;  // raison must read, and fill later layers
+  if (::fchmod(fd, mode) != 0) throw_errno("chmod");
+  if (!m.xattrs) return;
+  for (const auto& [name, value] : *m.xattrs)
+    if (name == "security.capability" || name.starts_with("user."))
+      (void)::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0);
+}
+
 Staging::Staging(const ImageOpenOptions& options)
     : tree_(options.temp_dir), opt_(options), privileged_(::geteuid() == 0) {
   if (opt_.keep_staging) tree_.release();
@@ -65,12 +85,14 @@ Staging::Staging(const ImageOpenOptions& options)
 
 void Staging::begin_layer(std::uint32_t index) {
   layer_ = index;
+  entry_ = 0;
   this_layer_.clear();
 }
 
 void Staging::end_layer() { cached_fd_.reset(); }
 
 void Staging::apply(const LayerEntry& e, EntryData& data) {
+  ++entry_;  // every entry counts: the second pass over a layer finds deferred files by ordinal
   switch (e.kind) {
     case EntryKind::File: return add_file(e, data);
     case EntryKind::Directory: return add_directory(e);
@@ -94,12 +116,29 @@ void Staging::add_file(const LayerEntry& e, EntryData& data) {
                 std::to_string(free_) + " bytes free in " + tree_.path().substr(0, tree_.path().rfind('/')));
   Slot slot = slot_for(e);
   claim(slot, false);
+  // Lazy: a file no analyzer reads stays in its layer (deferred.hpp); its first bytes decide.
+  std::optional<EntryData::Block> first = data.next();
+  if (opt_.lazy) {
+    std::string_view head;
+    if (first && first->offset == 0)
+      head = {static_cast<const char*>(first->data), std::min<std::size_t>(first->size, kDeferredHead)};
+    if (!read_by_analyzers(slot.canonical, head)) {
+      // Its data is still read through (no copy: libarchive's own blocks), so that every block is
+      // checked against the declared size and a cap passed inside it names this entry, as when written.
+      std::string recorded(head);
+      while (data.next()) {
+      }
+      deferred_.files.push_back({layer_, entry_ - 1, e.name, e.size, std::move(recorded), 1});
+      deferred_.paths[slot.canonical] = static_cast<std::uint32_t>(deferred_.files.size() - 1);
+      meta_[slot.canonical] = declared(e.meta);
+      return;
+    }
+  }
   Fd f(::openat(slot.dir, slot.base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
   if (!f.valid()) throw_errno("creating file");
-  while (std::optional<EntryData::Block> b = data.next()) pwrite_all(f.get(), b->data, b->size, b->offset);
-  if (::ftruncate(f.get(), static_cast<off_t>(e.size)) != 0) throw_errno("sizing file");
+  write_file_bytes(f.get(), data, first, e.size);
   EntryMeta m = declared(e.meta);
-  set_attrs(f.get(), m, false);
+  set_declared_attrs(f.get(), m, false, privileged_);
   timespec times[2] = {{m.mtime, 0}, {m.mtime, 0}};
   (void)::futimens(f.get(), times);
   meta_[slot.canonical] = std::move(m);
@@ -118,7 +157,7 @@ void Staging::add_directory(const LayerEntry& e) {
   Fd d(::openat(slot.dir, slot.base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!d.valid()) throw_errno("opening directory");
   EntryMeta m = declared(e.meta);
-  set_attrs(d.get(), m, true);  // times at finish(): later entries in it change them
+  set_declared_attrs(d.get(), m, true, privileged_);  // times at finish(): later entries in it change them
   meta_[slot.canonical] = std::move(m);
 }
 
@@ -139,6 +178,21 @@ void Staging::add_hardlink(const LayerEntry& e) {
   Slot slot = slot_for(e);
   const std::string& target_base = e.link_path.back();
   std::optional<StagingTree::Dir> target_dir = walk(parent_components(e.link_path), false);
+  if (target_dir) {
+    // A deferred target: the new name is one more path to the same record.
+    std::string target_canonical = child_of(target_dir->canonical, target_base);
+    if (auto it = deferred_.paths.find(target_canonical); it != deferred_.paths.end()) {
+      if (target_canonical == slot.canonical) throw Error("hardlink to itself");
+      const std::uint32_t file = it->second;
+      EntryMeta m = meta_[target_canonical];
+      claim(slot, false);
+      deferred_.paths[slot.canonical] = file;
+      ++deferred_.files[file].names;
+      m.layer = layer_;
+      meta_[slot.canonical] = std::move(m);
+      return;
+    }
+  }
   struct stat st;
   if (!target_dir || ::fstatat(target_dir->fd.get(), target_base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     throw Error("hardlink to " + printable(e.target) + ", which no earlier entry created");
@@ -198,7 +252,9 @@ Staging::Slot Staging::slot_for(const LayerEntry& e) {
 // directory. From here on the path counts as written by this layer.
 void Staging::claim(const Slot& slot, bool directory) {
   struct stat existing;
-  if (::fstatat(slot.dir, slot.base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+  if (deferred_.drop(slot.canonical)) {  // a deferred file: nothing on disk
+    meta_.erase(slot.canonical);
+  } else if (::fstatat(slot.dir, slot.base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
     if (!(directory && S_ISDIR(existing.st_mode))) forget(slot.dir, slot.base, slot.canonical);
   } else if (errno != ENOENT) {
     throw_errno(slot.canonical);
@@ -208,12 +264,15 @@ void Staging::claim(const Slot& slot, bool directory) {
 
 // Directories the walk creates are root-owned 0755 as docker makes them, and written by this layer.
 std::optional<StagingTree::Dir> Staging::walk(std::span<const std::string> components, bool create) {
-  if (!create) return tree_.walk(components, nullptr);
+  // A deferred file on the way is a file as much as one on disk.
+  const StagingTree::Present deferred = [this](const std::string& canonical) { return deferred_.paths.count(canonical) > 0; };
+  const StagingTree::Present* present = deferred_.paths.empty() ? nullptr : &deferred;
+  if (!create) return tree_.walk(components, nullptr, present);
   StagingTree::Created record = [this](const std::string& canonical) {
     meta_[canonical] = EntryMeta{layer_, S_IFDIR | 0755, 0, 0, 0, {}};
     this_layer_.insert(canonical);
   };
-  return tree_.walk(components, &record);
+  return tree_.walk(components, &record, present);
 }
 
 // The parent directory of an entry, created if missing; cached because tar entries come grouped.
@@ -233,6 +292,8 @@ std::pair<int, std::string> Staging::parent_of(const std::vector<std::string>& p
 // hold the cached directory.
 void Staging::forget(int dirfd, const std::string& name, const std::string& canonical) {
   remove_tree(dirfd, name);
+  deferred_.drop(canonical);
+  deferred_.drop_below(canonical);
   meta_.erase(canonical);
   std::string prefix = canonical + "/";
   for (auto it = meta_.lower_bound(prefix); it != meta_.end() && it->first.starts_with(prefix);)
@@ -242,6 +303,7 @@ void Staging::forget(int dirfd, const std::string& name, const std::string& cano
 // Hides what lower layers put in the directory: every child not written by this layer goes, and
 // directories this layer wrote are emptied the same way.
 void Staging::make_opaque(int dirfd, const std::string& canonical) {
+  forget_deferred_children(canonical);
   for (const auto& c : dir_entry_names(dirfd, canonical)) {
     std::string path = child_of(canonical, c);
     if (!this_layer_.count(path)) {
@@ -257,19 +319,20 @@ void Staging::make_opaque(int dirfd, const std::string& canonical) {
   }
 }
 
-// Owner, mode and xattrs on an open file or directory. A non-root user cannot chown or set security.*;
-// the image's values are in `meta_` either way, which is what the root reports. Only
-// security.capability and user.* go to disk: trusted.overlay.* on the staging tree would change what an
-// overlay mounted on it (raison trace) shows.
-void Staging::set_attrs(int fd, const EntryMeta& m, bool dir) const {
-  if (privileged_) (void)::fchown(fd, m.uid, m.gid);  // failure (unmapped id): meta still holds it
-  mode_t mode = m.mode & 07777;
-  if (!privileged_) mode |= dir ? S_IRWXU : S_IRUSR;  // raison must read, and fill later layers
-  if (::fchmod(fd, mode) != 0) throw_errno("chmod");
-  if (!m.xattrs) return;
-  for (const auto& [name, value] : *m.xattrs)
-    if (name == "security.capability" || name.starts_with("user."))
-      (void)::fsetxattr(fd, name.c_str(), value.data(), value.size(), 0);
+// The deferred files directly in `canonical` that this layer did not write: an opaque directory
+// hides them as it hides what the disk holds.
+void Staging::forget_deferred_children(const std::string& canonical) {
+  const std::string prefix = canonical == "/" ? "/" : canonical + "/";
+  for (auto it = deferred_.paths.lower_bound(prefix); it != deferred_.paths.end() && it->first.starts_with(prefix);) {
+    const bool child = it->first.find('/', prefix.size()) == std::string::npos;
+    if (!child || this_layer_.count(it->first)) {
+      ++it;
+      continue;
+    }
+    meta_.erase(it->first);
+    --deferred_.files[it->second].names;
+    it = deferred_.paths.erase(it);
+  }
 }
 
 // An entry's metadata as recorded: of the layer being applied.
