@@ -4,6 +4,7 @@
 // root walked as the analysis would. Through open_root(), the entry point every command uses. After
 // each input the staging directory must be gone (image_harness.hpp). The config's diff_ids are each
 // layer's digest: right for a plain tar, a mismatch (checked after the layer is applied) otherwise.
+// Each input is opened twice, eagerly and lazily (image/deferred.hpp), and the two roots compared.
 #include "harness.hpp"
 #include "image_harness.hpp"
 
@@ -33,10 +34,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   write_file(dir + "/blobs/sha256/" + raison::sha256_hex(manifest), manifest);
   write_file(dir + "/index.json", index);
   write_file(dir + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  // Eager (every file written) and lazy (files no analyzer reads left in their layer, fetched when
+  // read): both fail, or both serve the same tree.
+  std::string eager, lazy;
+  bool eager_ok = false, lazy_ok = false;
   run([&] {
     auto root = raison::open_root("oci:" + dir, options(staging));
     touch_root(*root);
+    eager = describe_root(*root);
+    eager_ok = true;
   });
   expect_empty(staging);
+  run([&] {
+    raison::ImageOpenOptions o = options(staging);
+    o.lazy = true;
+    auto root = raison::open_root("oci:" + dir, o);
+    lazy = describe_root(*root);
+    lazy_ok = true;
+  });
+  expect_empty(staging);
+  if (eager_ok != lazy_ok || eager != lazy) {
+    std::fprintf(stderr, "eager (%s):\n%s\nlazy (%s):\n%s\n", eager_ok ? "ok" : "refused", eager.c_str(),
+                 lazy_ok ? "ok" : "refused", lazy.c_str());
+    std::abort();
+  }
   return 0;
 }

@@ -107,6 +107,34 @@ inline void touch_root(const Root& root) {
   }
 }
 
+// What the root serves, as one string: every path in order with its type, mode, owners and size, a
+// regular file's bytes, a link's target (bounded like touch_root). Two ways of unpacking one image
+// (eager, lazy) must give the same.
+inline std::string describe_root(const Root& root) {
+  std::string out;
+  std::vector<std::string> todo = {"/"};
+  for (size_t n = 0; !todo.empty() && n < 2000; ++n) {
+    std::string dir = todo.back();
+    todo.pop_back();
+    for (const std::string& name : root.list_dir(dir)) {
+      std::string p = dir == "/" ? "/" + name : dir + "/" + name;
+      auto st = root.lstat(p);
+      if (!st) {
+        out += p + " listed but absent\n";
+        continue;
+      }
+      out += p + " " + std::to_string(st->mode) + " " + std::to_string(st->uid) + ":" + std::to_string(st->gid);
+      // A directory's size and link count are the staging filesystem's, not the image's.
+      if (st->type != FileType::Directory) out += " " + std::to_string(st->size) + " " + std::to_string(st->nlink);
+      if (st->type == FileType::Directory) todo.push_back(p);
+      else if (st->type == FileType::Symlink) out += " -> " + root.readlink(p);
+      else if (st->type == FileType::Regular) out += " = " + read_file(root, p, 1u << 20);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
 // Aborts unless `dir` is empty: a staging directory (or anything) left behind is a bug.
 inline void expect_empty(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());

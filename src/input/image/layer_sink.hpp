@@ -1,6 +1,6 @@
-// Where decoded layer entries go. The layer stream decodes and checks; a sink applies. Staging (which
-// writes every entry into a directory) is the one implementation; an index that only records where
-// each path's bytes are, to materialize later what is kept, would be a second.
+// Where decoded layer entries go. The layer stream decodes and checks; a sink applies. Staging writes
+// the entries into a directory (lazily, recording where the files no analyzer reads are); the second
+// pass of lazy unpacking (deferred.cpp) writes only the entries asked for.
 #pragma once
 
 #include <cstdint>
