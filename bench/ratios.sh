@@ -121,7 +121,8 @@ echo "| --python-stdlib-full closure of /usr/bin/python3 (--list) | $fw / $fc | 
 
 # Shrink: the other bench, when it is there.
 if [ "${SHRINK:-1}" = 1 ] && [ -f "$here/shrink_vs_untar.sh" ]; then
-  RUNS=$RUNS RAISON_TEST_CACHE=$CACHE bash "$here/shrink_vs_untar.sh" "$RAISON" >"$OUT/shrink.out" 2>"$OUT/shrink.err" || true
+  # Its own work directory inside ours: it empties its OUT first, which an inherited OUT would make ours.
+  RUNS=$RUNS RAISON_TEST_CACHE=$CACHE OUT=$OUT/shrink bash "$here/shrink_vs_untar.sh" "$RAISON" >"$OUT/shrink.out" 2>"$OUT/shrink.err" || true
   line=$(grep '^shrink_vs_untar ' "$OUT/shrink.out" | tail -1 || true)
   if [ -n "$line" ]; then
     v() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
