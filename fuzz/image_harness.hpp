@@ -88,50 +88,48 @@ inline ImageOpenOptions options(const std::string& staging_parent) {
   return o;
 }
 
-// Reads what the root serves (bounded), as the analysis would: every path's lstat, each link resolved.
-inline void touch_root(const Root& root) {
+// Every path of the root (bounded: 2,000 directories), each with its lstat (nullopt: listed but absent).
+template <class Visit>
+void walk_root(const Root& root, Visit visit) {
   std::vector<std::string> todo = {"/"};
   for (size_t n = 0; !todo.empty() && n < 2000; ++n) {
     std::string dir = todo.back();
     todo.pop_back();
     for (const std::string& name : root.list_dir(dir)) {
       std::string p = dir == "/" ? "/" + name : dir + "/" + name;
-      auto st = root.lstat(p);
-      if (!st) continue;
-      if (st->type == FileType::Directory) todo.push_back(p);
-      else if (st->type == FileType::Symlink) (void)root.resolve(p);  // the link walked inside the root
+      const std::optional<Stat> st = root.lstat(p);
+      if (st && st->type == FileType::Directory) todo.push_back(p);
+      visit(p, st);
     }
   }
+}
+
+// Reads what the root serves, as the analysis would: every path's lstat, each link resolved.
+inline void touch_root(const Root& root) {
+  walk_root(root, [&](const std::string& p, const std::optional<Stat>& st) {
+    if (st && st->type == FileType::Symlink) (void)root.resolve(p);  // the link walked inside the root
+  });
   if (const ImageRoot* img = as_image(root)) {
     for (const std::string& line : img->diagnostics()) (void)line;
   }
 }
 
-// What the root serves, as one string: every path in order with its type, mode, owners and size, a
-// regular file's bytes, a link's target (bounded like touch_root). Two ways of unpacking one image
-// (eager, lazy) must give the same.
+// What the root serves, as one string: every path in order with its mode, owners and size, a regular
+// file's bytes, a link's target. Two ways of unpacking one image (eager, lazy) must give the same.
 inline std::string describe_root(const Root& root) {
   std::string out;
-  std::vector<std::string> todo = {"/"};
-  for (size_t n = 0; !todo.empty() && n < 2000; ++n) {
-    std::string dir = todo.back();
-    todo.pop_back();
-    for (const std::string& name : root.list_dir(dir)) {
-      std::string p = dir == "/" ? "/" + name : dir + "/" + name;
-      auto st = root.lstat(p);
-      if (!st) {
-        out += p + " listed but absent\n";
-        continue;
-      }
-      out += p + " " + std::to_string(st->mode) + " " + std::to_string(st->uid) + ":" + std::to_string(st->gid);
-      // A directory's size and link count are the staging filesystem's, not the image's.
-      if (st->type != FileType::Directory) out += " " + std::to_string(st->size) + " " + std::to_string(st->nlink);
-      if (st->type == FileType::Directory) todo.push_back(p);
-      else if (st->type == FileType::Symlink) out += " -> " + root.readlink(p);
-      else if (st->type == FileType::Regular) out += " = " + read_file(root, p, 1u << 20);
-      out += "\n";
+  walk_root(root, [&](const std::string& p, const std::optional<Stat>& st) {
+    if (!st) {
+      out += p + " listed but absent\n";
+      return;
     }
-  }
+    out += p + " " + std::to_string(st->mode) + " " + std::to_string(st->uid) + ":" + std::to_string(st->gid);
+    // A directory's size and link count are the staging filesystem's, not the image's.
+    if (st->type != FileType::Directory) out += " " + std::to_string(st->size) + " " + std::to_string(st->nlink);
+    if (st->type == FileType::Symlink) out += " -> " + root.readlink(p);
+    if (st->type == FileType::Regular) out += " = " + read_file(root, p, 1u << 20);
+    out += "\n";
+  });
   return out;
 }
 

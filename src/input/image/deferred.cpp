@@ -19,10 +19,6 @@ namespace raison {
 
 namespace {
 
-bool has_suffix(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Opens the directory `canonical` of the staging tree, one component at a time, never following a
 // link: the path is canonical (every component a directory of the tree, as the root resolved it).
 Fd open_tree_dir(int top, const std::string& canonical) {
@@ -67,14 +63,12 @@ class Fetch final : public LayerSink {
     const std::string& first = paths.front();
     Fd dir = open_tree_dir(top_, parent_path(first));
     const std::string base = base_name(first);
-    Fd out(::openat(dir.get(), base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
-    if (!out.valid()) throw_errno("writing " + first);
-    write_file_bytes(out.get(), data, std::nullopt, e.size);
     auto m = meta_.find(first);
-    const EntryMeta declared = m != meta_.end() ? m->second : e.meta;
-    set_declared_attrs(out.get(), declared, false, privileged_);
-    timespec times[2] = {{declared.mtime, 0}, {declared.mtime, 0}};
-    (void)::futimens(out.get(), times);
+    try {
+      write_file_entry(dir.get(), base, data, std::nullopt, e.size, m != meta_.end() ? m->second : e.meta, privileged_);
+    } catch (const Error& err) {
+      throw err.context(first);
+    }
     for (std::size_t i = 1; i < paths.size(); ++i) {
       Fd to = open_tree_dir(top_, parent_path(paths[i]));
       if (::linkat(dir.get(), base.c_str(), to.get(), base_name(paths[i]).c_str(), 0) != 0)
@@ -112,7 +106,7 @@ bool read_by_analyzers(std::string_view canonical, std::string_view head) {
   // Python: sources (scanned for imports), path files, distribution metadata (RECORD, top_level.txt,
   // entry points), a virtual environment's configuration.
   const std::string_view base = canonical.substr(canonical.rfind('/') + 1);
-  if (has_suffix(base, ".py") || has_suffix(base, ".pyw") || has_suffix(base, ".pth") || has_suffix(base, "._pth") ||
+  if (base.ends_with(".py") || base.ends_with(".pyw") || base.ends_with(".pth") || base.ends_with("._pth") ||
       base == "pyvenv.cfg")
     return true;
   if (canonical.find(".dist-info/") != std::string_view::npos || canonical.find(".egg-info") != std::string_view::npos)

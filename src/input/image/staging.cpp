@@ -55,10 +55,16 @@ void pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t offset) 
 
 }  // namespace
 
-void write_file_bytes(int fd, EntryData& data, const std::optional<EntryData::Block>& first, std::uint64_t size) {
-  if (first) pwrite_all(fd, first->data, first->size, first->offset);
-  while (std::optional<EntryData::Block> b = data.next()) pwrite_all(fd, b->data, b->size, b->offset);
-  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) throw_errno("sizing file");
+void write_file_entry(int dir, const std::string& name, EntryData& data, const std::optional<EntryData::Block>& first,
+                      std::uint64_t size, const EntryMeta& m, bool privileged) {
+  Fd f(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
+  if (!f.valid()) throw_errno("creating file");
+  if (first) pwrite_all(f.get(), first->data, first->size, first->offset);
+  while (std::optional<EntryData::Block> b = data.next()) pwrite_all(f.get(), b->data, b->size, b->offset);
+  if (::ftruncate(f.get(), static_cast<off_t>(size)) != 0) throw_errno("sizing file");
+  set_declared_attrs(f.get(), m, false, privileged);
+  timespec times[2] = {{m.mtime, 0}, {m.mtime, 0}};
+  (void)::futimens(f.get(), times);
 }
 
 // A non-root user cannot chown or set security.*; the image's values are in the metadata either way,
@@ -134,13 +140,8 @@ void Staging::add_file(const LayerEntry& e, EntryData& data) {
       return;
     }
   }
-  Fd f(::openat(slot.dir, slot.base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
-  if (!f.valid()) throw_errno("creating file");
-  write_file_bytes(f.get(), data, first, e.size);
   EntryMeta m = declared(e.meta);
-  set_declared_attrs(f.get(), m, false, privileged_);
-  timespec times[2] = {{m.mtime, 0}, {m.mtime, 0}};
-  (void)::futimens(f.get(), times);
+  write_file_entry(slot.dir, slot.base, data, first, e.size, m, privileged_);
   meta_[slot.canonical] = std::move(m);
 }
 

@@ -19,8 +19,11 @@
 
 namespace raison {
 
-// Writes a file entry's data into `fd` (`first`: a block already taken from `data`) and sets its size.
-void write_file_bytes(int fd, EntryData& data, const std::optional<EntryData::Block>& first, std::uint64_t size);
+// Creates `name` in `dir` (never over anything) with a file entry's data (`first`: a block already
+// taken from `data`), its size, and its declared owner, mode, xattrs and mtime as far as this process
+// may set them. Staging and the second pass of lazy unpacking both write files with it.
+void write_file_entry(int dir, const std::string& name, EntryData& data, const std::optional<EntryData::Block>& first,
+                      std::uint64_t size, const EntryMeta& m, bool privileged);
 // Owner, mode and xattrs as far as this process may set them on an open file or directory.
 void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged);
 
