@@ -33,7 +33,7 @@ ClosureGraph load_closure_graph(const std::string& source, const std::string& pl
     return out;
   }
   // Open the root; seeds: those given, else an image's own.
-  const auto root = open_root(source, {.temp_dir = {}, .platform = platform, .transport = transport});
+  const auto root = open_root(source, {.temp_dir = {}, .platform = platform, .lazy = true, .transport = transport});
   print_image_notes(*root, false);
   Options options = given;
   if (options.seeds.empty() && root->image_config()) add_image_seeds(*root, options);

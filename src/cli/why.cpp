@@ -142,7 +142,7 @@ int run_why(const WhyArgs& args) {
   if (looks_like_manifest(args.source)) return why_from_manifest(args);
 
   // Open the root.
-  const auto root = open_root(args.source, {.temp_dir = {}, .platform = args.platform, .transport = args.transport});
+  const auto root = open_root(args.source, {.temp_dir = {}, .platform = args.platform, .lazy = true, .transport = args.transport});
   print_image_notes(*root, false);
 
   // Seeds: those given, else an image's own.

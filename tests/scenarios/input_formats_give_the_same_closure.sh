@@ -5,7 +5,8 @@
 # made from that layout. The expected answers come from outside raison: the objects the loader maps
 # (ld.so under chroot) in the directory, and in the tree umoci unpacks from the layout; and the whole
 # tree raison extracts from each input (closure --keep / -o) is the directory's own tree (for the
-# tars) or umoci's (for the images): types, modes, owners, sizes, sha256, link targets, hardlinks.
+# tars) or umoci's (for the images): types, modes, owners, sizes, sha256, link targets, hardlinks;
+# and `why` and `cost` of each image (opened lazily) say what they say of umoci's tree.
 source "$(dirname "$0")/lib.sh"
 need_root  # the loader runs under chroot, and umoci unpacks with the image's owners only as root
 need_tool zstd
@@ -99,10 +100,29 @@ for input in "$R" "$T/root.tar" "$T/root.tar.gz" "$T/root.tar.zst"; do
   expect_loader "$input" "$R"
   [ "$input" = "$R" ] || expect_tree "$input" "$want_root"
 done
+# why_and_cost INPUT: what `why` says of a kept library, a dropped hardlink and a removed file, and
+# what `cost` gives, as JSON without the source's name (why and cost open images lazily: files no
+# analyzer reads stay in their layers).
+why_and_cost() {
+  local p
+  for p in /opt/lib/libdep.so.1 /opt/lib/libdep-hard.so.1 /usr/lib/libdep.so.1; do
+    rz why "$1" "$p" --seed /bin/x --json
+    [ "$RC" = 0 ] || [ "$RC" = 4 ] || { show "why $p"; fail "why $1 $p: exit $RC"; }
+    jq -cS 'del(.source)' "$T/out"
+  done
+  rz cost "$1" --seed /bin/x --json --top 0
+  expect_rc 0 "cost $1"
+  jq -cS 'del(.source)' "$T/out"
+}
+want_why=$(why_and_cost "$U")
 for input in "oci:$T/oci:v1" "docker-archive:$T/image.tar" "$T/image.tar"; do
   expect_loader "$input" "$U"
   expect_tree "$input" "$want_image"
+  assert_eq "$want_why" "$(why_and_cost "$input")" "why and cost of $input as of the tree umoci unpacks"
 done
+# The answers compared are answers: the library is kept, the hardlink dropped, the removed file absent.
+assert_eq 'true false false' "$(echo "$want_why" | head -3 | jq -r .kept | tr '\n' ' ' | sed 's/ $//')" "kept, as why says"
+assert_eq 'true true false' "$(echo "$want_why" | head -3 | jq -r .exists | tr '\n' ' ' | sed 's/ $//')" "exists, as why says"
 # Without its second layer the image's closure takes the shadows, as the loader does there.
 expect_loader "$L1" "$L1"
 assert_has "$T/out" "$(printf '/usr/bin/x\t/usr/lib/libdep.so.1')"
