@@ -121,8 +121,8 @@ for input in "oci:$T/oci:v1" "docker-archive:$T/image.tar" "$T/image.tar"; do
   assert_eq "$want_why" "$(why_and_cost "$input")" "why and cost of $input as of the tree umoci unpacks"
 done
 # The answers compared are answers: the library is kept, the hardlink dropped, the removed file absent.
-assert_eq 'true false false' "$(echo "$want_why" | head -3 | jq -r .kept | tr '\n' ' ' | sed 's/ $//')" "kept, as why says"
-assert_eq 'true true false' "$(echo "$want_why" | head -3 | jq -r .exists | tr '\n' ' ' | sed 's/ $//')" "exists, as why says"
+assert_eq 'true false false' "$(head -3 <<<"$want_why" | jq -rs 'map(.kept | tostring) | join(" ")')" "kept, as why says"
+assert_eq 'true true false' "$(head -3 <<<"$want_why" | jq -rs 'map(.exists | tostring) | join(" ")')" "exists, as why says"
 # Without its second layer the image's closure takes the shadows, as the loader does there.
 expect_loader "$L1" "$L1"
 assert_has "$T/out" "$(printf '/usr/bin/x\t/usr/lib/libdep.so.1')"

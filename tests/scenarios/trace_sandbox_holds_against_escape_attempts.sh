@@ -178,7 +178,8 @@ gcc -m32 -static -O1 -o "$ROOT/opt/kernel-escape32" "$T/kernel-escape.c" \
 # i386 programs (ENOEXEC): no 32-bit system call can enter it, so the 32-bit leg has nothing to hold.
 escape_progs="kernel-escape kernel-escape32"
 gcc -m32 -static -O1 -o "$T/true32" -x c - <<<'int main(void) { return 0; }' || fail "cannot build a 32-bit program"
-if ! "$T/true32" 2>/dev/null; then
+if ! "$T/true32" 2>"$T/true32.err"; then
+  grep -q 'Exec format error' "$T/true32.err" || { cat "$T/true32.err"; fail "a 32-bit program fails, not for its format"; }
   echo "note: this kernel does not run i386 programs (no IA32 emulation); the 32-bit escape program is not run"
   escape_progs="kernel-escape"
 fi
