@@ -41,10 +41,11 @@ struct ImageOpenOptions {
   std::uint64_t max_layer_member_steps = 1'000'000;
   // Leave the staging directory in place when the root is destroyed (for debugging).
   bool keep_staging = false;
-  // Lazy unpacking (image/deferred.hpp): regular files no analyzer reads are not written to the
-  // staging directory; their bytes are read again from their layer when asked for (Root::prefetch for
-  // many). Only for a root that raison reads through the Root interface: the staging directory then
-  // lacks those files, so nothing may run in it (trace) or read it directly.
+  // Lazy unpacking (image/deferred.hpp): no regular file is written to the staging directory; the
+  // bytes of those analyzers read go to one spill file, the others' are read again from their layer
+  // when asked for (Root::prefetch for many). Only for a root that raison reads through the Root
+  // interface: the staging directory then holds only directories and symlinks, so nothing may run in
+  // it (trace) or read it directly.
   bool lazy = false;
   // skopeo's options for a transport spec (docker://, ...): credentials, auth file, TLS.
   TransportOptions transport{};
@@ -123,10 +124,10 @@ class ImageRoot final : public Root {
   const nlohmann::json& manifest_json() const { return manifest_json_; }
   // Entries skipped on purpose (device nodes, fifos, aufs metadata), one line each.
   const std::vector<std::string>& diagnostics() const { return diagnostics_; }
-  // The staging directory. With ImageOpenOptions::lazy it lacks the deferred files.
+  // The staging directory. With ImageOpenOptions::lazy it holds no regular file.
   const std::string& staging_dir() const { return staging_; }
-  // Lazy unpacking: files left in their layers; passes made over a layer to read some again, and the
-  // files those passes wrote.
+  // Lazy unpacking: regular files the first pass left in their layers; passes made over a layer to
+  // read some again, and the files those passes spilled.
   std::size_t deferred_files() const;
   std::uint64_t deferred_passes() const;
   std::uint64_t deferred_fetched() const;
@@ -135,7 +136,7 @@ class ImageRoot final : public Root {
   // wrong types.
   void set_image(nlohmann::json manifest, nlohmann::json config, std::vector<LayerInfo> layers);
   // Internal, for open_root() after Staging::release_to(): the files left in their layers.
-  void set_deferred(std::unique_ptr<DeferredFiles> deferred, bool privileged);
+  void set_deferred(std::unique_ptr<DeferredFiles> deferred);
 
  private:
   friend class Staging;

@@ -87,7 +87,7 @@ void on_signal(int sig) {
 }
 
 struct Marked {
-  int lock_fd;
+  int lock_fd;  // -1: not marked (and not reclaimable after a SIGKILL), but still removed on a signal
   std::unique_ptr<CleanupOnSignal> cleanup;
 };
 std::mutex g_marked_mutex;
@@ -129,23 +129,26 @@ CleanupOnSignal::~CleanupOnSignal() {
 }
 
 void mark_staging(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return;
+  // Removed on a signal whether or not it can be marked (a filesystem without user xattrs).
+  auto cleanup = std::make_unique<CleanupOnSignal>(path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   // Locked before marked: a marked directory that is not locked has no owner left.
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::fsetxattr(fd, kMark, "1", 1, 0) != 0) {
+  if (fd >= 0 && (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::fsetxattr(fd, kMark, "1", 1, 0) != 0)) {
     ::close(fd);
-    return;
+    fd = -1;
   }
   std::lock_guard lock(g_marked_mutex);
-  g_marked[path] = Marked{fd, std::make_unique<CleanupOnSignal>(path)};
+  g_marked[path] = Marked{fd, std::move(cleanup)};
 }
 
 void unmark_staging(const std::string& path, bool kept) {
   std::lock_guard lock(g_marked_mutex);
   auto it = g_marked.find(path);
   if (it == g_marked.end()) return;
-  if (kept) ::fremovexattr(it->second.lock_fd, kMark);
-  ::close(it->second.lock_fd);
+  if (it->second.lock_fd >= 0) {
+    if (kept) ::fremovexattr(it->second.lock_fd, kMark);
+    ::close(it->second.lock_fd);
+  }
   g_marked.erase(it);
 }
 

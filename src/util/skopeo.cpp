@@ -155,8 +155,7 @@ void skopeo_copy(const std::string& src, const std::string& dest, const Transpor
 }
 
 TransferDir::TransferDir(const std::string& temp_dir) {
-  path_ = make_run_dir(temp_dir, "transfer");
-  mark_staging(path_);  // locked and marked: removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
+  path_ = make_run_dir(temp_dir, "transfer");  // removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
 }
 
 TransferDir::~TransferDir() {

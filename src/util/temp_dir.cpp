@@ -2,9 +2,12 @@
 #include "util/temp_dir.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <vector>
 
@@ -34,7 +37,18 @@ std::string make_run_dir(const std::string& base_dir, std::string_view what) {
   const std::string base = base_dir.empty() ? temp_dir() : base_dir;
   reclaim_stale_staging(base);  // what runs killed by SIGKILL left
   std::string tmpl = base + "/raison-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw_errno("creating a " + std::string(what) + " directory in " + base);
+  // A signal that ends the run waits until the directory is registered for removal: one arriving
+  // between mkdtemp and mark_staging would leave it behind.
+  sigset_t ending, old;
+  sigemptyset(&ending);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&ending, sig);
+  ::pthread_sigmask(SIG_BLOCK, &ending, &old);
+  const bool made = ::mkdtemp(tmpl.data()) != nullptr;
+  const int saved = errno;
+  if (made) mark_staging(tmpl);  // locked and marked: removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = saved;
+  if (!made) throw_errno("creating a " + std::string(what) + " directory in " + base);
   return tmpl;
 }
 

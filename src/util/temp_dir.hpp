@@ -11,8 +11,9 @@ namespace raison {
 std::string temp_dir();
 
 // A new private directory (mkdtemp: mode 0700) named raison-XXXXXX in BASE (empty: temp_dir()), for a
-// run's staging or transfer; first, what runs killed by SIGKILL left there is reclaimed. The caller
-// marks it (mark_staging). WHAT names it in the error: "creating a WHAT directory in BASE".
+// run's staging or transfer, marked (mark_staging) before any signal can end the run; first, what runs
+// killed by SIGKILL left there is reclaimed. The caller unmarks it (unmark_staging) when it goes. WHAT
+// names it in the error: "creating a WHAT directory in BASE".
 std::string make_run_dir(const std::string& base, std::string_view what);
 
 // A new empty file, mode 0600, named PREFIX-XXXXXX in temp_dir(); removed when the object goes.

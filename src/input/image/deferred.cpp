@@ -3,10 +3,13 @@
 #include "input/image/deferred.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <set>
+#include <algorithm>
+#include <cerrno>
 
 #include "input/image/layer_stream.hpp"
 #include "input/image/staging.hpp"
@@ -19,78 +22,112 @@ namespace raison {
 
 namespace {
 
-// Opens the directory `canonical` of the staging tree, one component at a time, never following a
-// link: the path is canonical (every component a directory of the tree, as the root resolved it).
-Fd open_tree_dir(int top, const std::string& canonical) {
-  Fd dir(::fcntl(top, F_DUPFD_CLOEXEC, 0));
-  if (!dir.valid()) throw_errno("dup");
-  for (const auto& c : path_components(canonical)) {
-    Fd next(::openat(dir.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next.valid()) throw_errno(canonical);
-    dir = std::move(next);
-  }
-  return dir;
-}
+constexpr std::uint64_t kSpillAlign = 4096;  // a file's data from a block boundary: its holes stay holes
 
-// The sink of the second pass: the entries asked for, by ordinal, written at the paths that name them
-// (the first written, the others linked to it); every other entry skipped unread.
+// The sink of the second pass: the entries asked for, by ordinal, appended to the spill; every other
+// entry skipped unread.
 class Fetch final : public LayerSink {
  public:
-  struct Want {
-    std::uint32_t file;
-    std::vector<std::string> paths;  // every path that names the file now, sorted
-  };
-  Fetch(const DeferredTable& table, std::map<std::uint64_t, Want> want, int top,
-        const std::map<std::string, EntryMeta>& meta, bool privileged)
-      : table_(table), want_(std::move(want)), top_(top), meta_(meta), privileged_(privileged) {}
+  Fetch(const DeferredTable& table, std::map<std::uint64_t, std::uint32_t> want, std::vector<std::uint64_t>& spilled)
+      : table_(table), want_(std::move(want)), spilled_(spilled) {}
 
   void begin_layer(std::uint32_t) override { ordinal_ = 0; }
   void end_layer() override {
     if (!want_.empty())
       throw Error("entry " + std::to_string(want_.begin()->first + 1) + " (" +
-                  printable(table_.files[want_.begin()->second.file].name) +
+                  printable(table_.files[want_.begin()->second].name) +
                   ") is no longer in the layer: the image changed since it was read");
   }
 
   void apply(const LayerEntry& e, EntryData& data) override {
     auto it = want_.find(ordinal_++);
     if (it == want_.end()) return;
-    const DeferredFile& f = table_.files[it->second.file];
+    const DeferredFile& f = table_.files[it->second];
     if (e.kind != EntryKind::File || e.name != f.name || e.size != f.size)
       throw Error("the image changed since it was read: entry " + std::to_string(it->first + 1) + " was " +
                   printable(f.name) + " of " + std::to_string(f.size) + " bytes");
-    const std::vector<std::string>& paths = it->second.paths;
-    const std::string& first = paths.front();
-    Fd dir = open_tree_dir(top_, parent_path(first));
-    const std::string base = base_name(first);
-    auto m = meta_.find(first);
-    try {
-      write_file_entry(dir.get(), base, data, std::nullopt, e.size, m != meta_.end() ? m->second : e.meta, privileged_);
-    } catch (const Error& err) {
-      throw err.context(first);
-    }
-    for (std::size_t i = 1; i < paths.size(); ++i) {
-      Fd to = open_tree_dir(top_, parent_path(paths[i]));
-      if (::linkat(dir.get(), base.c_str(), to.get(), base_name(paths[i]).c_str(), 0) != 0)
-        throw_errno("linking " + paths[i] + " to " + first);
-    }
-    written_.push_back(it->second.file);
+    spilled_[it->second] = table_.spill->append(data, std::nullopt, e.size);
+    ++written_;
     want_.erase(it);
   }
 
-  const std::vector<std::uint32_t>& written() const { return written_; }
+  std::uint64_t written() const { return written_; }
 
  private:
   const DeferredTable& table_;
-  std::map<std::uint64_t, Want> want_;
-  int top_;
-  const std::map<std::string, EntryMeta>& meta_;
-  bool privileged_;
+  std::map<std::uint64_t, std::uint32_t> want_;  // entry ordinal -> file
+  std::vector<std::uint64_t>& spilled_;
   std::uint64_t ordinal_ = 0;
-  std::vector<std::uint32_t> written_;
+  std::uint64_t written_ = 0;
 };
 
+void pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t offset) {
+  const char* p = static_cast<const char*>(buf);
+  while (len > 0) {
+    ssize_t n = ::pwrite(fd, p, len, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("writing the spill file");
+    }
+    p += n;
+    len -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
 }  // namespace
+
+Spill::Spill(const std::string& dir) {
+  // Unnamed, so the tree never shows it and it goes with its last descriptor; a filesystem without
+  // O_TMPFILE gets a name that is removed at once.
+  fd_.reset(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR));
+  if (!fd_.valid() && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    const std::string name = dir + "/.raison-spill";
+    fd_.reset(::open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    if (fd_.valid() && ::unlink(name.c_str()) != 0) throw_errno(name);
+  }
+  if (!fd_.valid()) throw_errno("creating the spill file in " + dir);
+}
+
+std::uint64_t Spill::append(EntryData& data, const std::optional<EntryData::Block>& first, std::uint64_t size) {
+  const std::uint64_t at = end_;
+  // The next file starts past this one's declared size (its data never passes it) even if this one
+  // fails half-way: its holes must not show what a failed append left.
+  end_ = at + (size + kSpillAlign - 1) / kSpillAlign * kSpillAlign;
+  if (first) pwrite_all(fd_.get(), first->data, first->size, at + first->offset);
+  while (std::optional<EntryData::Block> b = data.next()) pwrite_all(fd_.get(), b->data, b->size, at + b->offset);
+  return at;
+}
+
+int Spill::open_copy(std::uint64_t offset, std::uint64_t size, const std::string& name) const {
+  Fd copy(::memfd_create("raison-file", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!copy.valid()) throw_errno(name + ": memfd_create");
+  if (::ftruncate(copy.get(), static_cast<off_t>(size)) != 0) throw_errno(name + ": sizing its copy");
+  // The data ranges only (SEEK_DATA/SEEK_HOLE take and give positions; the shared file offset they
+  // move is never used): a hole, and the spill's end, read as the zeros the memfd already holds.
+  const std::uint64_t end = offset + size;
+  for (std::uint64_t pos = offset; pos < end;) {
+    const off_t data = ::lseek(fd_.get(), static_cast<off_t>(pos), SEEK_DATA);
+    if (data < 0 && errno == ENXIO) break;
+    if (data < 0) throw_errno(name + ": reading the spill file");
+    if (std::uint64_t(data) >= end) break;
+    const off_t hole = ::lseek(fd_.get(), data, SEEK_HOLE);
+    if (hole < 0) throw_errno(name + ": reading the spill file");
+    const std::uint64_t stop = std::min<std::uint64_t>(std::uint64_t(hole), end);
+    if (::lseek(copy.get(), data - static_cast<off_t>(offset), SEEK_SET) < 0) throw_errno(name + ": seeking its copy");
+    for (off_t in = data; std::uint64_t(in) < stop;) {
+      const ssize_t n = ::sendfile(copy.get(), fd_.get(), &in, stop - std::uint64_t(in));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw_errno(name + ": copying from the spill file");
+      if (n == 0) break;  // the spill ends inside the range: zeros from here
+    }
+    pos = stop;
+  }
+  if (::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    throw_errno(name + ": sealing its copy");
+  if (::lseek(copy.get(), 0, SEEK_SET) != 0) throw_errno(name + ": seeking its copy");
+  return copy.release();
+}
 
 // What the analyzers open, in the order they ask. Anything else they only look up (lstat, list).
 bool read_by_analyzers(std::string_view canonical, std::string_view head) {
@@ -135,16 +172,16 @@ DeferredFiles::DeferredFiles(DeferredTable table, std::vector<LayerSource> sourc
     : table_(std::move(table)),
       sources_(std::move(sources)),
       options_(options),
-      keep_alive_(std::move(keep_alive)),
-      on_disk_(table_.files.size(), false) {
+      keep_alive_(std::move(keep_alive)) {
+  spilled_.reserve(table_.files.size());
+  for (const auto& f : table_.files) {
+    spilled_.push_back(f.spill);
+    in_layers_ += f.spill == DeferredFile::kNotSpilled;
+  }
   options_.progress = {};  // the second pass is not "reading layers" again for the user
 }
 
-void DeferredFiles::bind(const std::string& staging, std::vector<LayerInfo> measured, bool privileged) {
-  staging_ = staging;
-  measured_ = std::move(measured);
-  privileged_ = privileged;
-}
+void DeferredFiles::bind(std::vector<LayerInfo> measured) { measured_ = std::move(measured); }
 
 const DeferredFile* DeferredFiles::find(const std::string& canonical, std::uint32_t* index) const {
   auto it = table_.paths.find(canonical);
@@ -163,43 +200,45 @@ std::vector<std::string> DeferredFiles::children(const std::string& canonical) c
   return out;
 }
 
-void DeferredFiles::fetch(const std::vector<std::string>& canonical, const std::map<std::string, EntryMeta>& meta) const {
+void DeferredFiles::fetch(const std::vector<std::string>& canonical) const {
   std::lock_guard lock(mutex_);
-  // layer -> entry ordinal -> the file and its paths
-  std::map<std::uint32_t, std::map<std::uint64_t, Fetch::Want>> plan;
-  std::set<std::uint32_t> files;
+  // layer -> entry ordinal -> file
+  std::map<std::uint32_t, std::map<std::uint64_t, std::uint32_t>> plan;
   for (const auto& c : canonical) {
     auto it = table_.paths.find(c);
-    if (it == table_.paths.end() || on_disk_[it->second]) continue;
-    files.insert(it->second);
+    if (it == table_.paths.end() || spilled_[it->second] != DeferredFile::kNotSpilled) continue;
+    const DeferredFile& f = table_.files[it->second];
+    plan[f.layer][f.entry] = it->second;
   }
-  if (files.empty()) return;
-  for (std::uint32_t i : files) {
-    const DeferredFile& f = table_.files[i];
-    plan[f.layer][f.entry].file = i;
-  }
-  for (const auto& [path, i] : table_.paths)
-    if (files.count(i)) plan[table_.files[i].layer][table_.files[i].entry].paths.push_back(path);
-
-  Fd top(::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!top.valid()) throw_errno(staging_);
   for (auto& [layer, want] : plan) {
     const LayerSource& source = sources_[layer];
     try {
-      Fetch sink(table_, std::move(want), top.get(), meta, privileged_);
+      Fetch sink(table_, std::move(want), spilled_);
       std::unique_ptr<ByteSource> src = source.open();
       LayerBudget budget{.layers = sources_.size()};
       const LayerDigests got = stream_layer(*src, layer, options_, budget, sink);
       if (got.digest != measured_[layer].digest || got.diff_id != measured_[layer].diff_id)
         throw Error("the image changed since it was read: the layer now hashes to " + got.digest + ", it was " +
                     measured_[layer].digest);
-      for (std::uint32_t i : sink.written()) on_disk_[i] = true;
       ++passes_;
-      fetched_ += sink.written().size();
+      fetched_ += sink.written();
     } catch (const Error& e) {
       throw e.context("reading files again from " + source.label);
     }
   }
+}
+
+int DeferredFiles::open(const std::string& canonical) const {
+  std::uint32_t index = 0;
+  const DeferredFile* f = find(canonical, &index);
+  if (!f) throw Error(canonical + ": not a file of the image");
+  fetch({canonical});
+  std::uint64_t at = 0;
+  {
+    std::lock_guard lock(mutex_);
+    at = spilled_[index];
+  }
+  return table_.spill->open_copy(at, f->size, canonical);
 }
 
 std::uint64_t DeferredFiles::passes() const {

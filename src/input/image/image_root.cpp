@@ -82,12 +82,12 @@ const std::string* ImageRoot::layer_of(const std::string& canonical) const {
   return &layers_[m->layer].diff_id;
 }
 
-void ImageRoot::set_deferred(std::unique_ptr<DeferredFiles> deferred, bool privileged) {
-  deferred->bind(staging_, layers_, privileged);
+void ImageRoot::set_deferred(std::unique_ptr<DeferredFiles> deferred) {
+  deferred->bind(layers_);
   deferred_ = std::move(deferred);
 }
 
-std::size_t ImageRoot::deferred_files() const { return deferred_ ? deferred_->size() : 0; }
+std::size_t ImageRoot::deferred_files() const { return deferred_ ? deferred_->in_layers() : 0; }
 std::uint64_t ImageRoot::deferred_passes() const { return deferred_ ? deferred_->passes() : 0; }
 std::uint64_t ImageRoot::deferred_fetched() const { return deferred_ ? deferred_->fetched() : 0; }
 
@@ -121,10 +121,10 @@ std::optional<Stat> ImageRoot::lstat(const std::string& canonical) const {
   return st;
 }
 
-// A deferred file is written into the staging tree first (one pass over its layer): callers about to
-// read many say so with prefetch().
+// A deferred file is served from the spill, fetched there first if need be (one pass over its layer):
+// callers about to read many say so with prefetch().
 int ImageRoot::open_read(const std::string& canonical) const {
-  if (deferred_ && deferred_->find(canonical)) deferred_->fetch({canonical}, meta_);
+  if (deferred_ && deferred_->find(canonical)) return deferred_->open(canonical);
   return dir_->open_read(canonical);
 }
 
@@ -133,7 +133,6 @@ std::vector<std::string> ImageRoot::list_dir(const std::string& canonical) const
   if (!deferred_) return names;
   std::vector<std::string> more = deferred_->children(canonical);
   if (more.empty()) return names;
-  // Once written, a deferred file is on disk too.
   names.insert(names.end(), more.begin(), more.end());
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -147,7 +146,7 @@ std::optional<std::string> ImageRoot::known_head(const std::string& canonical) c
 }
 
 void ImageRoot::prefetch(const std::vector<std::string>& canonical) const {
-  if (deferred_) deferred_->fetch(canonical, meta_);
+  if (deferred_) deferred_->fetch(canonical);
 }
 
 std::optional<std::string> ImageRoot::xattr(const std::string& canonical, const char* name) const {

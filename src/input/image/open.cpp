@@ -56,11 +56,9 @@ std::unique_ptr<Root> unpack(const std::string& spec, const ImageOpenOptions& op
   }
   staging.finish();
   DeferredTable deferred = staging.take_deferred();
-  const bool privileged = staging.privileged();
   staging.release_to(*root);
   if (!deferred.files.empty())
-    root->set_deferred(std::make_unique<DeferredFiles>(std::move(deferred), std::move(sources), options, std::move(keep_alive)),
-                       privileged);
+    root->set_deferred(std::make_unique<DeferredFiles>(std::move(deferred), std::move(sources), options, std::move(keep_alive)));
   return root;
 }
 

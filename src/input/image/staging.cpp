@@ -84,6 +84,7 @@ void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged) {
 Staging::Staging(const ImageOpenOptions& options)
     : tree_(options.temp_dir), opt_(options), privileged_(::geteuid() == 0) {
   if (opt_.keep_staging) tree_.release();
+  if (opt_.lazy) deferred_.spill = std::make_shared<Spill>(tree_.path());
   struct statvfs fs;
   if (::statvfs(tree_.path().c_str(), &fs) != 0) throw_errno(tree_.path());
   free_ = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
@@ -122,23 +123,26 @@ void Staging::add_file(const LayerEntry& e, EntryData& data) {
                 std::to_string(free_) + " bytes free in " + tree_.path().substr(0, tree_.path().rfind('/')));
   Slot slot = slot_for(e);
   claim(slot, false);
-  // Lazy: a file no analyzer reads stays in its layer (deferred.hpp); its first bytes decide.
   std::optional<EntryData::Block> first = data.next();
+  // Lazy: no file is created (deferred.hpp). One an analyzer may read has its bytes spilled now; any
+  // other stays in its layer, its first bytes recorded (they decide).
   if (opt_.lazy) {
     std::string_view head;
     if (first && first->offset == 0)
       head = {static_cast<const char*>(first->data), std::min<std::size_t>(first->size, kDeferredHead)};
-    if (!read_by_analyzers(slot.canonical, head)) {
+    DeferredFile f{.layer = layer_, .entry = entry_ - 1, .name = e.name, .size = e.size, .head = std::string(head), .names = 1};
+    if (read_by_analyzers(slot.canonical, head)) {
+      f.spill = deferred_.spill->append(data, first, e.size);
+    } else {
       // Its data is still read through (no copy: libarchive's own blocks), so that every block is
       // checked against the declared size and a cap passed inside it names this entry, as when written.
-      std::string recorded(head);
       while (data.next()) {
       }
-      deferred_.files.push_back({layer_, entry_ - 1, e.name, e.size, std::move(recorded), 1});
-      deferred_.paths[slot.canonical] = static_cast<std::uint32_t>(deferred_.files.size() - 1);
-      meta_[slot.canonical] = declared(e.meta);
-      return;
     }
+    deferred_.files.push_back(std::move(f));
+    deferred_.paths[slot.canonical] = static_cast<std::uint32_t>(deferred_.files.size() - 1);
+    meta_[slot.canonical] = declared(e.meta);
+    return;
   }
   EntryMeta m = declared(e.meta);
   write_file_entry(slot.dir, slot.base, data, first, e.size, m, privileged_);

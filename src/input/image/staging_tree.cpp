@@ -35,13 +35,15 @@ Fd dup_of(int fd) {
 }  // namespace
 
 StagingTree::StagingTree(const std::string& temp_dir) {
-  path_ = make_run_dir(temp_dir, "staging");
+  path_ = make_run_dir(temp_dir, "staging");  // removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
   top_.reset(::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!top_.valid()) {
+    const int saved = errno;
     ::rmdir(path_.c_str());
+    unmark_staging(path_, false);
+    errno = saved;
     throw_errno(path_);
   }
-  mark_staging(path_);  // locked and marked: removed on SIGINT/SIGTERM, reclaimed after a SIGKILL
 }
 
 StagingTree::~StagingTree() {
