@@ -140,6 +140,7 @@ class ImageRoot final : public Root {
 
  private:
   friend class Staging;
+  friend class MemoryStaging;
   std::string spec_;
   std::string staging_;
   bool keep_staging_ = false;

@@ -595,6 +595,11 @@ std::vector<Layer> umoci_layers() {
                  {"opt/d/", 'd'},
                  {"opt/d/old1", 'f', "1"},
                  {"opt/d/sub/old2", 'f', "2"},
+                 // Siblings whose names sort between "d" and its children ("d/..."): a listing that
+                 // skips d's subtree must not skip them.
+                 {"opt/d-link", 'l', "d"},
+                 {"opt/d.old/", 'd'},
+                 {"opt/d.old/f", 'f', "f"},
                  {"usr/lib/libx.so.1", 'f', "ELF-ish", 0755},
                  {"srv/was-dir/", 'd'},
                  {"srv/was-dir/inner", 'f', "in a directory"},

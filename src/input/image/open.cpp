@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "input/image.hpp"
 #include "input/image/deferred.hpp"
 #include "input/image/formats.hpp"
 #include "input/image/layer_stream.hpp"
+#include "input/image/memory_tree.hpp"
 #include "input/image/staging.hpp"
 #include "input/image/transport.hpp"
 #include "raison/error.hpp"
@@ -42,11 +44,14 @@ template <class Read>
 std::unique_ptr<Root> unpack(const std::string& spec, const ImageOpenOptions& options, Read read,
                              std::shared_ptr<const void> keep_alive = nullptr) {
   auto root = std::make_unique<ImageRoot>(spec);
-  Staging staging(options);
+  // Eager: every entry on disk (a program may run in the tree). Lazy: the tree in memory.
+  std::optional<Staging> staging;
+  std::optional<MemoryStaging> memory;
+  LayerSink& sink = options.lazy ? static_cast<LayerSink&>(memory.emplace(options)) : staging.emplace(options);
   std::vector<LayerSource> sources;
   try {
     ImageLayers image = read();
-    std::vector<LayerInfo> layers = apply_layers(image.layers, options, staging);
+    std::vector<LayerInfo> layers = apply_layers(image.layers, options, sink);
     root->set_image(std::move(image.manifest), std::move(image.config), std::move(layers));
     sources = std::move(image.layers);
   } catch (const Error& e) {
@@ -54,11 +59,14 @@ std::unique_ptr<Root> unpack(const std::string& spec, const ImageOpenOptions& op
   } catch (const nlohmann::json::exception& e) {
     throw Error(spec + ": " + e.what());
   }
-  staging.finish();
-  DeferredTable deferred = staging.take_deferred();
-  staging.release_to(*root);
-  if (!deferred.files.empty())
-    root->set_deferred(std::make_unique<DeferredFiles>(std::move(deferred), std::move(sources), options, std::move(keep_alive)));
+  if (staging) {
+    staging->finish();
+    staging->release_to(*root);
+    return root;
+  }
+  DeferredTable files = memory->release_to(*root);
+  if (!files.files.empty())
+    root->set_deferred(std::make_unique<DeferredFiles>(std::move(files), std::move(sources), options, std::move(keep_alive)));
   return root;
 }
 

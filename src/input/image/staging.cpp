@@ -84,7 +84,6 @@ void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged) {
 Staging::Staging(const ImageOpenOptions& options)
     : tree_(options.temp_dir), opt_(options), privileged_(::geteuid() == 0) {
   if (opt_.keep_staging) tree_.release();
-  if (opt_.lazy) deferred_.spill = std::make_shared<Spill>(tree_.path());
   struct statvfs fs;
   if (::statvfs(tree_.path().c_str(), &fs) != 0) throw_errno(tree_.path());
   free_ = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
@@ -92,14 +91,12 @@ Staging::Staging(const ImageOpenOptions& options)
 
 void Staging::begin_layer(std::uint32_t index) {
   layer_ = index;
-  entry_ = 0;
   this_layer_.clear();
 }
 
 void Staging::end_layer() { cached_fd_.reset(); }
 
 void Staging::apply(const LayerEntry& e, EntryData& data) {
-  ++entry_;  // every entry counts: the second pass over a layer finds deferred files by ordinal
   switch (e.kind) {
     case EntryKind::File: return add_file(e, data);
     case EntryKind::Directory: return add_directory(e);
@@ -124,26 +121,6 @@ void Staging::add_file(const LayerEntry& e, EntryData& data) {
   Slot slot = slot_for(e);
   claim(slot, false);
   std::optional<EntryData::Block> first = data.next();
-  // Lazy: no file is created (deferred.hpp). One an analyzer may read has its bytes spilled now; any
-  // other stays in its layer, its first bytes recorded (they decide).
-  if (opt_.lazy) {
-    std::string_view head;
-    if (first && first->offset == 0)
-      head = {static_cast<const char*>(first->data), std::min<std::size_t>(first->size, kDeferredHead)};
-    DeferredFile f{.layer = layer_, .entry = entry_ - 1, .name = e.name, .size = e.size, .head = std::string(head), .names = 1};
-    if (read_by_analyzers(slot.canonical, head)) {
-      f.spill = deferred_.spill->append(data, first, e.size);
-    } else {
-      // Its data is still read through (no copy: libarchive's own blocks), so that every block is
-      // checked against the declared size and a cap passed inside it names this entry, as when written.
-      while (data.next()) {
-      }
-    }
-    deferred_.files.push_back(std::move(f));
-    deferred_.paths[slot.canonical] = static_cast<std::uint32_t>(deferred_.files.size() - 1);
-    meta_[slot.canonical] = declared(e.meta);
-    return;
-  }
   EntryMeta m = declared(e.meta);
   write_file_entry(slot.dir, slot.base, data, first, e.size, m, privileged_);
   meta_[slot.canonical] = std::move(m);
@@ -183,21 +160,6 @@ void Staging::add_hardlink(const LayerEntry& e) {
   Slot slot = slot_for(e);
   const std::string& target_base = e.link_path.back();
   std::optional<StagingTree::Dir> target_dir = walk(parent_components(e.link_path), false);
-  if (target_dir) {
-    // A deferred target: the new name is one more path to the same record.
-    std::string target_canonical = child_of(target_dir->canonical, target_base);
-    if (auto it = deferred_.paths.find(target_canonical); it != deferred_.paths.end()) {
-      if (target_canonical == slot.canonical) throw Error("hardlink to itself");
-      const std::uint32_t file = it->second;
-      EntryMeta m = meta_[target_canonical];
-      claim(slot, false);
-      deferred_.paths[slot.canonical] = file;
-      ++deferred_.files[file].names;
-      m.layer = layer_;
-      meta_[slot.canonical] = std::move(m);
-      return;
-    }
-  }
   struct stat st;
   if (!target_dir || ::fstatat(target_dir->fd.get(), target_base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
     throw Error("hardlink to " + printable(e.target) + ", which no earlier entry created");
@@ -257,9 +219,7 @@ Staging::Slot Staging::slot_for(const LayerEntry& e) {
 // directory. From here on the path counts as written by this layer.
 void Staging::claim(const Slot& slot, bool directory) {
   struct stat existing;
-  if (deferred_.drop(slot.canonical)) {  // a deferred file: nothing on disk
-    meta_.erase(slot.canonical);
-  } else if (::fstatat(slot.dir, slot.base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+  if (::fstatat(slot.dir, slot.base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
     if (!(directory && S_ISDIR(existing.st_mode))) forget(slot.dir, slot.base, slot.canonical);
   } else if (errno != ENOENT) {
     throw_errno(slot.canonical);
@@ -269,15 +229,12 @@ void Staging::claim(const Slot& slot, bool directory) {
 
 // Directories the walk creates are root-owned 0755 as docker makes them, and written by this layer.
 std::optional<StagingTree::Dir> Staging::walk(std::span<const std::string> components, bool create) {
-  // A deferred file on the way is a file as much as one on disk.
-  const StagingTree::Present deferred = [this](const std::string& canonical) { return deferred_.paths.count(canonical) > 0; };
-  const StagingTree::Present* present = deferred_.paths.empty() ? nullptr : &deferred;
-  if (!create) return tree_.walk(components, nullptr, present);
+  if (!create) return tree_.walk(components, nullptr);
   StagingTree::Created record = [this](const std::string& canonical) {
     meta_[canonical] = EntryMeta{layer_, S_IFDIR | 0755, 0, 0, 0, {}};
     this_layer_.insert(canonical);
   };
-  return tree_.walk(components, &record, present);
+  return tree_.walk(components, &record);
 }
 
 // The parent directory of an entry, created if missing; cached because tar entries come grouped.
@@ -297,8 +254,6 @@ std::pair<int, std::string> Staging::parent_of(const std::vector<std::string>& p
 // hold the cached directory.
 void Staging::forget(int dirfd, const std::string& name, const std::string& canonical) {
   remove_tree(dirfd, name);
-  deferred_.drop(canonical);
-  deferred_.drop_below(canonical);
   meta_.erase(canonical);
   std::string prefix = canonical + "/";
   for (auto it = meta_.lower_bound(prefix); it != meta_.end() && it->first.starts_with(prefix);)
@@ -308,7 +263,6 @@ void Staging::forget(int dirfd, const std::string& name, const std::string& cano
 // Hides what lower layers put in the directory: every child not written by this layer goes, and
 // directories this layer wrote are emptied the same way.
 void Staging::make_opaque(int dirfd, const std::string& canonical) {
-  forget_deferred_children(canonical);
   for (const auto& c : dir_entry_names(dirfd, canonical)) {
     std::string path = child_of(canonical, c);
     if (!this_layer_.count(path)) {
@@ -321,22 +275,6 @@ void Staging::make_opaque(int dirfd, const std::string& canonical) {
       if (!sub.valid()) throw_errno(path);
       make_opaque(sub.get(), path);
     }
-  }
-}
-
-// The deferred files directly in `canonical` that this layer did not write: an opaque directory
-// hides them as it hides what the disk holds.
-void Staging::forget_deferred_children(const std::string& canonical) {
-  const std::string prefix = canonical == "/" ? "/" : canonical + "/";
-  for (auto it = deferred_.paths.lower_bound(prefix); it != deferred_.paths.end() && it->first.starts_with(prefix);) {
-    const bool child = it->first.find('/', prefix.size()) == std::string::npos;
-    if (!child || this_layer_.count(it->first)) {
-      ++it;
-      continue;
-    }
-    meta_.erase(it->first);
-    --deferred_.files[it->second].names;
-    it = deferred_.paths.erase(it);
   }
 }
 

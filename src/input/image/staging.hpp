@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "input/image.hpp"
-#include "input/image/deferred.hpp"
 #include "input/image/layer_sink.hpp"
 #include "input/image/staging_tree.hpp"
 
@@ -21,7 +20,7 @@ namespace raison {
 
 // Creates `name` in `dir` (never over anything) with a file entry's data (`first`: a block already
 // taken from `data`), its size, and its declared owner, mode, xattrs and mtime as far as this process
-// may set them. Staging and the second pass of lazy unpacking both write files with it.
+// may set them.
 void write_file_entry(int dir, const std::string& name, EntryData& data, const std::optional<EntryData::Block>& first,
                       std::uint64_t size, const EntryMeta& m, bool privileged);
 // Owner, mode and xattrs as far as this process may set them on an open file or directory.
@@ -29,7 +28,7 @@ void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged);
 
 class Staging final : public LayerSink {
  public:
-  // With options.lazy, regular files that read_by_analyzers() does not name are recorded, not written.
+  // Eager unpacking: every entry on disk (lazy unpacking is MemoryStaging's, memory_tree.hpp).
   explicit Staging(const ImageOpenOptions& options);
 
   void begin_layer(std::uint32_t index) override;
@@ -41,9 +40,6 @@ class Staging final : public LayerSink {
   void release_to(ImageRoot& root);
 
   const std::string& path() const { return tree_.path(); }
-  // The files left in their layers (lazy), for the root's DeferredFiles.
-  DeferredTable take_deferred() { return std::move(deferred_); }
-  bool privileged() const { return privileged_; }
 
  private:
   // One function per entry kind.
@@ -67,7 +63,6 @@ class Staging final : public LayerSink {
   std::pair<int, std::string> parent_of(const std::vector<std::string>& path);
   void forget(int dirfd, const std::string& name, const std::string& canonical);
   void make_opaque(int dirfd, const std::string& canonical);
-  void forget_deferred_children(const std::string& canonical);
   EntryMeta declared(const EntryMeta& m) const;
   void note(const std::string& line);
 
@@ -75,8 +70,6 @@ class Staging final : public LayerSink {
   ImageOpenOptions opt_;
   bool privileged_;
   std::uint32_t layer_ = 0;
-  std::uint64_t entry_ = 0;  // ordinal of the entry being applied in its layer
-  DeferredTable deferred_;   // lazy: regular files not written, by path
   std::uint64_t declared_ = 0;  // sizes files declared so far, sparse ones whole
   std::uint64_t free_ = 0;      // bytes free for unprivileged users where the tree is, at the start
   std::map<std::string, EntryMeta> meta_;       // canonical path -> what the image declared

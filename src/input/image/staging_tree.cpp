@@ -69,7 +69,7 @@ StagingTree::~StagingTree() {
 //    no follow_last, and no list of the links followed.
 //  - Nesting is capped (kMaxDepth: one descriptor per level), and nothing is cached.
 std::optional<StagingTree::Dir> StagingTree::walk(std::span<const std::string> components,
-                                                  const Created* created, const Present* present) {
+                                                  const Created* created) {
   PathWalk walk(components);
   std::vector<Fd> stack;  // the directories entered; the tree's top below them
   std::string canonical;  // their path, "" for the top
@@ -84,7 +84,6 @@ std::optional<StagingTree::Dir> StagingTree::walk(std::span<const std::string> c
     struct stat st;
     if (::fstatat(here_fd(), c->c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT) throw_errno(here);
-      if (present && (*present)(here)) throw Error(here + " is not a directory");
       if (!created) return std::nullopt;
       if (::mkdirat(here_fd(), c->c_str(), 0755 | S_IRWXU) != 0) throw_errno("creating " + here);
       (*created)(here);

@@ -31,15 +31,11 @@ class StagingTree {
     std::string canonical;  // where the walk led, as a path inside the tree ("/" for its top)
   };
   using Created = std::function<void(const std::string& canonical)>;
-  // Whether the tree holds a file at `canonical` that is not on disk (a deferred file, lazy unpacking).
-  using Present = std::function<bool(const std::string& canonical)>;
   // Opens the directory the components lead to (names from an entry: no "", "." or ".."; ".." comes
   // only from link targets), every symlink on the way resolved inside the tree. A missing component
   // is created (mode 0755 plus owner rwx, as docker does) and passed to `created` when it is given,
-  // else the walk answers nullopt. Throws Error on a non-directory (on disk, or `present`), on a loop,
-  // past the depth cap.
-  std::optional<Dir> walk(std::span<const std::string> components, const Created* created,
-                          const Present* present = nullptr);
+  // else the walk answers nullopt. Throws Error on a non-directory, on a loop, past the depth cap.
+  std::optional<Dir> walk(std::span<const std::string> components, const Created* created);
 
  private:
   std::string path_;
