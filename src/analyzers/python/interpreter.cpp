@@ -37,6 +37,40 @@ class Bytes {
   bool big_;
 };
 
+// The bytes of the section `.rodata`, where a C compiler puts string literals; the whole file when it
+// has no section headers or no such section (nothing here is trusted: any bad offset gives the file).
+std::string_view rodata_or_all(std::string_view elf) {
+  try {
+    if (elf.size() < EI_NIDENT || std::memcmp(elf.data(), ELFMAG, SELFMAG) != 0) return elf;
+    const bool is64 = elf[EI_CLASS] == ELFCLASS64;
+    if (!is64 && elf[EI_CLASS] != ELFCLASS32) return elf;
+    const Bytes b(elf, elf[EI_DATA] == ELFDATA2MSB);
+    const std::uint64_t shoff = is64 ? b.get(offsetof(Elf64_Ehdr, e_shoff), 8) : b.get(offsetof(Elf32_Ehdr, e_shoff), 4);
+    const std::uint64_t shentsize = b.get(is64 ? offsetof(Elf64_Ehdr, e_shentsize) : offsetof(Elf32_Ehdr, e_shentsize), 2);
+    const std::uint64_t shnum = b.get(is64 ? offsetof(Elf64_Ehdr, e_shnum) : offsetof(Elf32_Ehdr, e_shnum), 2);
+    const std::uint64_t shstrndx = b.get(is64 ? offsetof(Elf64_Ehdr, e_shstrndx) : offsetof(Elf32_Ehdr, e_shstrndx), 2);
+    if (shoff == 0 || shnum == 0 || shstrndx >= shnum || shentsize < (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)))
+      return elf;
+    auto field = [&](std::uint64_t i, std::size_t f64, std::size_t f32, unsigned size64) {
+      const std::uint64_t base = shoff + i * shentsize;
+      return is64 ? b.get(base + f64, size64) : b.get(base + f32, 4);
+    };
+    const std::uint64_t names = field(shstrndx, offsetof(Elf64_Shdr, sh_offset), offsetof(Elf32_Shdr, sh_offset), 8);
+    const std::uint64_t names_size = field(shstrndx, offsetof(Elf64_Shdr, sh_size), offsetof(Elf32_Shdr, sh_size), 8);
+    if (names > elf.size() || names_size > elf.size() - names) return elf;
+    for (std::uint64_t i = 0; i < shnum; ++i) {
+      const std::uint64_t name = field(i, offsetof(Elf64_Shdr, sh_name), offsetof(Elf32_Shdr, sh_name), 4);
+      if (b.cstr(names + name, names + names_size) != ".rodata") continue;
+      const std::uint64_t off = field(i, offsetof(Elf64_Shdr, sh_offset), offsetof(Elf32_Shdr, sh_offset), 8);
+      const std::uint64_t size = field(i, offsetof(Elf64_Shdr, sh_size), offsetof(Elf32_Shdr, sh_size), 8);
+      if (off > elf.size() || size > elf.size() - off) return elf;
+      return elf.substr(off, size);
+    }
+  } catch (const Error&) {
+  }
+  return elf;
+}
+
 }  // namespace
 
 std::vector<std::string> elf_dynamic_symbols(std::string_view elf) {
@@ -94,11 +128,13 @@ std::vector<std::string> frozen_modules(int major, int minor, std::string_view b
                                "runpy", "__hello__", "__hello_alias__", "__phello_alias__", "__phello_alias__.spam",
                                "__phello__", "__phello__.__init__", "__phello__.ham", "__phello__.ham.__init__",
                                "__phello__.ham.eggs", "__phello__.spam", "__hello_only__"});
-  // The name's string must be in the binary; only its end is checked, as the linker merges a string
-  // into the tail of a longer one ("codecs" into "_codecs").
+  // The name's string must be in the binary, among its string literals (.rodata: a third of the
+  // file, searched once a name); only its end is checked, as the linker merges a string into the tail
+  // of a longer one ("codecs" into "_codecs").
+  const std::string_view strings = rodata_or_all(binary);
   std::vector<std::string> present;
   for (auto& name : table)
-    if (binary.find(name + std::string(1, '\0')) != std::string_view::npos)
+    if (strings.find(name + std::string(1, '\0')) != std::string_view::npos)
       present.push_back(std::move(name));
   return present;
 }
