@@ -145,11 +145,14 @@ std::string search_key(const LoaderRun& run, int from, const std::string& name) 
 }
 
 // search(), made once for each context (search_key): later searches take the answer, the places
-// tried and the ld.so.cache reason from the first. Names with a '/' are opened as they are.
-std::optional<Found> search_once(LoaderRun& run, int from, const std::string& name) {
+// tried and the ld.so.cache reason from the first. Names with a '/' are opened as they are (no memo:
+// `memo` is left null).
+std::optional<Found> search_once(LoaderRun& run, int from, const std::string& name, const SearchMemo*& memo_out) {
+  memo_out = nullptr;
   if (name.find('/') != std::string::npos) return search(run, from, name);
   auto [it, added] = run.state.searches.try_emplace(search_key(run, from, name));
   SearchMemo& memo = it->second;
+  memo_out = &memo;
   if (added) {
     run.ld_cache_consulted = false;
     memo.found = search(run, from, name);
@@ -171,8 +174,9 @@ void load_needed(LoaderRun& run, int from, const std::string& name) {
     run.reuse_object(from, j, name, "already loaded as " + run.objects[size_t(j)].path);
     return;
   }
-  if (auto found = search_once(run, from, name))
-    run.map_object(from, name, *found);
+  const SearchMemo* memo;
+  if (auto found = search_once(run, from, name, memo))
+    run.map_object(from, name, *found, memo);
   else
     run.not_found(from, name);
 }
