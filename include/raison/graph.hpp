@@ -6,9 +6,9 @@
 #include <boost/graph/adjacency_list.hpp>
 
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -69,9 +69,13 @@ class Graph {
   const Impl& impl() const { return g_; }
 
  private:
+  // Hashed: looked up for every reason recorded, never walked in order.
+  struct FileIdHash {
+    std::size_t operator()(const FileId& id) const { return std::hash<std::uint64_t>{}(id.ino * 31 + id.dev); }
+  };
   Impl g_;
-  std::map<FileId, Vertex> by_id_;
-  std::map<std::string, Vertex> by_path_;
+  std::unordered_map<FileId, Vertex, FileIdHash> by_id_;
+  std::unordered_map<std::string, Vertex> by_path_;
   // Hashes of (from, to, reason) of every edge: a new reason is compared with a file's others only
   // when its hash was seen, so recording reasons stays linear (a scan per reason was quadratic).
   std::unordered_set<std::size_t> edge_hashes_;
