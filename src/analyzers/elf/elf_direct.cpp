@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <set>
 
 #include "analyzers/elf/elf_file.hpp"
@@ -32,6 +33,8 @@ constexpr std::uint64_t kMaxRodata = 64 << 20;
 // Section names longer than this are not ".rodata"; strings longer than this name no module.
 constexpr std::uint64_t kMaxSectionName = 64;
 constexpr std::size_t kMaxIdentifier = 200;
+// The first bytes of a file read at once (File::read_head).
+constexpr std::uint64_t kHeadSize = 4 << 10;
 
 // Where each field sits in one ELF class, taken from <elf.h> so no offset is written by hand.
 struct Layout {
@@ -112,6 +115,8 @@ class File {
 
   Bytes read(const char* what, std::uint64_t offset, std::uint64_t len) const {
     check(what, offset, len);
+    if (!head_read_) read_head();
+    if (offset + len <= head_size_) return Bytes(head_.get() + offset, head_.get() + offset + len);
     Bytes buf(len);
     std::uint64_t done = 0;
     while (done < len) {
@@ -125,8 +130,25 @@ class File {
   }
 
  private:
+  // The first bytes of the file, read once: the ELF header, the program headers, PT_INTERP and the
+  // notes lie there in most files (often the dynamic strings too), so they cost one pread instead of
+  // one each. Whatever the head does not hold (it may be short if the read failed or the file
+  // shrank) is read as before, with the same errors.
+  void read_head() const {
+    head_read_ = true;
+    const std::size_t want = std::min<std::uint64_t>(size_, kHeadSize);
+    head_.reset(new std::uint8_t[want]);  // not zeroed: only what pread fills is used
+    ssize_t n;
+    do n = ::pread(fd_, head_.get(), want, 0);
+    while (n < 0 && errno == EINTR);
+    head_size_ = n < 0 ? 0 : static_cast<std::size_t>(n);
+  }
+
   int fd_;
   std::uint64_t size_;
+  mutable bool head_read_ = false;
+  mutable std::unique_ptr<std::uint8_t[]> head_;
+  mutable std::size_t head_size_ = 0;
 };
 
 struct Segment {
