@@ -143,7 +143,8 @@ int LoaderRun::map_object(int from, const std::string& name, const Found& found,
   if (auto it = state.mapped.find({l.vertex, memo}); memo && it != state.mapped.end()) {
     v = it->second;  // the same reason to the same file: already in the graph
   } else {
-    Reason reason{ReasonKind::Needed, "elf", ctx.graph().node(l.vertex).path, "DT_NEEDED " + name + " via " + to_string(found.via)};
+    Reason reason{ReasonKind::Needed, "elf", ctx.graph().node(l.vertex).path,
+                  "DT_NEEDED " + name + " via " + (memo ? memo->via : to_string(found.via))};
     v = ctx.reach(found.file, reason);
     if (!v) return -1;
     if (memo) state.mapped.emplace(std::make_pair(l.vertex, memo), *v);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct Found {
 // whether a path could not be opened (`failed`), and whether the ld.so.cache was consulted.
 struct SearchMemo {
   std::optional<Found> found;
+  std::string via;  // to_string(found->via), made once: every reason the answer gives names it
   std::vector<std::string> tried;
   bool failed = false;
   bool ld_cache_consulted = false;  // the last search looked the name up in /etc/ld.so.cache
@@ -61,6 +63,9 @@ struct ElfState {
   // Every program that loads a library maps its DT_NEEDED with the same search, the same reason and
   // the same file; reaching them again would add nothing, so it is done once per analysis.
   std::map<std::pair<Graph::Vertex, const SearchMemo*>, Graph::Vertex> mapped;
+  // The same for a DT_NEEDED answered by an object already loaded: (object's vertex, its DT_NEEDED
+  // string in the ElfCache, the vertex reused) -> the paths it was "already loaded as".
+  std::map<std::tuple<Graph::Vertex, const std::string*, Graph::Vertex>, std::vector<std::string>> reused;
 
   const RootFacts& facts_for(Context& ctx, const ElfInfo& main);
   const LdCache* cache(Context& ctx);
