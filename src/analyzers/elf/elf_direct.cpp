@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <memory>
 #include <set>
 
 #include "analyzers/elf/elf_file.hpp"
@@ -116,7 +116,7 @@ class File {
   Bytes read(const char* what, std::uint64_t offset, std::uint64_t len) const {
     check(what, offset, len);
     if (!head_read_) read_head();
-    if (offset + len <= head_size_) return Bytes(head_.get() + offset, head_.get() + offset + len);
+    if (offset + len <= head_size_) return Bytes(head_.data() + offset, head_.data() + offset + len);
     Bytes buf(len);
     std::uint64_t done = 0;
     while (done < len) {
@@ -137,9 +137,8 @@ class File {
   void read_head() const {
     head_read_ = true;
     const std::size_t want = std::min<std::uint64_t>(size_, kHeadSize);
-    head_.reset(new std::uint8_t[want]);  // not zeroed: only what pread fills is used
     ssize_t n;
-    do n = ::pread(fd_, head_.get(), want, 0);
+    do n = ::pread(fd_, head_.data(), want, 0);
     while (n < 0 && errno == EINTR);
     head_size_ = n < 0 ? 0 : static_cast<std::size_t>(n);
   }
@@ -147,7 +146,9 @@ class File {
   int fd_;
   std::uint64_t size_;
   mutable bool head_read_ = false;
-  mutable std::unique_ptr<std::uint8_t[]> head_;
+  // In the object (on the stack), not zeroed: only what pread fills is used. A 4 KiB allocation per
+  // file made malloc consolidate its free lists each time.
+  mutable std::array<std::uint8_t, kHeadSize> head_;
   mutable std::size_t head_size_ = 0;
 };
 
