@@ -4,6 +4,7 @@
 #include <elf.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "analyzers/elf/loader.hpp"
 #include "raison/error.hpp"
@@ -126,13 +127,21 @@ std::optional<Found> search(LoaderRun& run, int from, const std::string& name) {
 // for every program of the analysis.
 std::string search_key(const LoaderRun& run, int from, const std::string& name) {
   const Object& l = run.objects[size_t(from)];
-  std::string key = name;
+  // Appended in place: built for every DT_NEEDED not loaded yet, so a temporary string per part
+  // was a cost of its own.
+  std::string key;
+  key.reserve(name.size() + 32);
+  key += name;
   key += '\0';
-  key += std::to_string(run.main_info.elf_class) + "," + std::to_string(run.main_info.data) + "," +
-         std::to_string(run.main_info.machine) + "," + ((l.info->flags_1 & kDf1Nodeflib) ? "n" : "");
+  for (unsigned v : {unsigned(run.main_info.elf_class), unsigned(run.main_info.data), unsigned(run.main_info.machine)}) {
+    char digits[16];
+    key.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+    key += ',';
+  }
+  if (l.info->flags_1 & kDf1Nodeflib) key += 'n';
   auto list = [&](char what, const Object& o, const std::string& value) {
     key += what;
-    for (const std::string* s : {&o.path, &value, &o.origin}) key += *s + '\0';
+    for (const std::string* s : {&o.path, &value, &o.origin}) (key += *s) += '\0';
   };
   if (!l.info->runpath) {
     for (int k = from; k >= 0; k = run.objects[size_t(k)].loader) {
