@@ -6,10 +6,11 @@
 #include <boost/graph/adjacency_list.hpp>
 
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "raison/reason.hpp"
@@ -45,8 +46,10 @@ class Graph {
   static constexpr std::size_t kMaxReasonsPerFile = 65536;
   static constexpr std::size_t kMaxReasons = 16'000'000;
   // Adds FROM -> TO with reason R unless the same reason is already on that edge. Returns true if added.
-  // Throws Error past kMaxReasonsPerFile reasons from FROM or kMaxReasons in the graph.
-  bool add_edge(Vertex from, Vertex to, Reason reason);
+  // Throws Error past kMaxReasonsPerFile reasons from FROM or kMaxReasons in the graph. The reason
+  // is copied only when added (most reasons offered are already there).
+  bool add_edge(Vertex from, Vertex to, const Reason& reason) { return insert_edge(from, to, reason); }
+  bool add_edge(Vertex from, Vertex to, Reason&& reason) { return insert_edge(from, to, std::move(reason)); }
 
   std::optional<Vertex> find(const std::string& path) const;
   const FileNode& node(Vertex v) const { return g_[v]; }
@@ -69,9 +72,16 @@ class Graph {
   const Impl& impl() const { return g_; }
 
  private:
+  template <class R>
+  bool insert_edge(Vertex from, Vertex to, R&& reason);
+
+  // Hashed: looked up for every reason recorded, never walked in order.
+  struct FileIdHash {
+    std::size_t operator()(const FileId& id) const { return std::hash<std::uint64_t>{}(id.ino * 31 + id.dev); }
+  };
   Impl g_;
-  std::map<FileId, Vertex> by_id_;
-  std::map<std::string, Vertex> by_path_;
+  std::unordered_map<FileId, Vertex, FileIdHash> by_id_;
+  std::unordered_map<std::string, Vertex> by_path_;
   // Hashes of (from, to, reason) of every edge: a new reason is compared with a file's others only
   // when its hash was seen, so recording reasons stays linear (a scan per reason was quadratic).
   std::unordered_set<std::size_t> edge_hashes_;

@@ -53,16 +53,14 @@ class Driver final : public Context {
       if (!any) diagnose(Diagnostic::Severity::Error, Diagnostic::Code::NotFound, pattern, "--keep matches nothing in the root");
     }
     // Then every analyzer, to a fixed point.
-    for (auto& a : analyzers_) guarded(*a, "", [&] { a->on_start(*this); });
+    for (auto& a : analyzers_) guarded(*a, std::nullopt, [&] { a->on_start(*this); });
     while (!work_.empty()) {
       Work w = work_.front();
       work_.pop_front();
-      for (auto& a : analyzers_) {
-        const std::string file = graph().node(w.vertex).path;
-        guarded(*a, file, [&] { w.entry ? a->on_entry(*this, w.vertex) : a->on_file(*this, w.vertex); });
-      }
+      for (auto& a : analyzers_)
+        guarded(*a, w.vertex, [&] { w.entry ? a->on_entry(*this, w.vertex) : a->on_file(*this, w.vertex); });
     }
-    for (auto& a : analyzers_) guarded(*a, "", [&] { a->on_finish(*this); });
+    for (auto& a : analyzers_) guarded(*a, std::nullopt, [&] { a->on_finish(*this); });
   }
 
   std::optional<Vertex> reach(std::string_view path, const Reason& reason, bool follow_last) override {
@@ -104,14 +102,15 @@ class Driver final : public Context {
   }
 
  private:
-  // Runs one analyzer callback; an input error in it becomes that analyzer's diagnostic about `file`.
+  // Runs one analyzer callback; an input error in it becomes that analyzer's diagnostic about `file`
+  // (by its path; none for the callbacks about no file).
   template <class Fn>
-  void guarded(Analyzer& a, const std::string& file, Fn fn) {
+  void guarded(Analyzer& a, std::optional<Vertex> file, Fn fn) {
     analyzer_ = std::string(a.name());
     try {
       fn();
     } catch (const Error& e) {
-      diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, file, e.what());
+      diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, file ? graph().node(*file).path : "", e.what());
     }
     analyzer_.clear();
   }
@@ -133,26 +132,25 @@ class Driver final : public Context {
 
   // Adds a file and, the first time each path is seen, the directories that hold it.
   Vertex add(const std::string& canonical, const Stat& st) {
-    bool known_path = graph().find(canonical).has_value();
+    if (auto known = graph().find(canonical)) return *known;  // its directories are there already
     auto [v, added] = analysis.graph.add_file(canonical, st);
     if (added) work_.push_back({v, false});
-    if (!known_path) {
-      std::string child = canonical;
-      while (child != "/") {
-        std::string dir = parent_path(child);
-        bool dir_known = graph().find(dir).has_value();
-        Vertex dv = add_dir(dir);
-        analysis.graph.add_edge(*graph().find(child), dv,
-                                Reason{ReasonKind::Parent, "root", child, "holds " + base_name(child)});
-        if (dir_known) break;
-        child = dir;
-      }
+    std::string child = canonical;
+    Vertex cv = v;
+    while (child != "/") {
+      std::string dir = parent_path(child);
+      std::optional<Vertex> known_dir = graph().find(dir);
+      Vertex dv = known_dir ? *known_dir : add_new_dir(dir);
+      analysis.graph.add_edge(cv, dv, Reason{ReasonKind::Parent, "root", child, "holds " + base_name(child)});
+      if (known_dir) break;
+      child = std::move(dir);
+      cv = dv;
     }
     return v;
   }
 
-  Vertex add_dir(const std::string& dir) {
-    if (auto v = graph().find(dir)) return *v;
+  // A directory whose path the graph does not have yet.
+  Vertex add_new_dir(const std::string& dir) {
     auto st = root.lstat(dir);
     if (!st) throw Error(dir + ": vanished during analysis");
     auto [v, added] = analysis.graph.add_file(dir, *st);

@@ -32,7 +32,8 @@ std::pair<Graph::Vertex, bool> Graph::add_file(const std::string& path, const St
   return {v, true};
 }
 
-bool Graph::add_edge(Vertex from, Vertex to, Reason reason) {
+template <class R>
+bool Graph::insert_edge(Vertex from, Vertex to, R&& reason) {
   std::size_t h = std::hash<std::size_t>{}(from) * 31 + std::hash<std::size_t>{}(to);
   for (const std::string* s : {&reason.analyzer, &reason.from, &reason.detail}) h = h * 31 + std::hash<std::string>{}(*s);
   h = h * 31 + static_cast<std::size_t>(reason.kind);
@@ -48,9 +49,13 @@ bool Graph::add_edge(Vertex from, Vertex to, Reason reason) {
   if (boost::num_edges(g_) >= kMaxReasons)
     throw Error("more than " + std::to_string(kMaxReasons) + " reasons in the graph");
   edge_hashes_.insert(h);
-  boost::add_edge(from, to, ReasonEdge{std::move(reason)}, g_);
+  // Added empty and filled in place: boost copies the property it is given, strings and all.
+  auto e = boost::add_edge(from, to, g_).first;
+  g_[e].reason = std::forward<R>(reason);
   return true;
 }
+template bool Graph::insert_edge(Vertex, Vertex, const Reason&);
+template bool Graph::insert_edge(Vertex, Vertex, Reason&&);
 
 std::optional<Graph::Vertex> Graph::find(const std::string& path) const {
   if (auto it = by_path_.find(path); it != by_path_.end()) return it->second;

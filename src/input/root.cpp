@@ -14,17 +14,6 @@
 
 namespace raison {
 
-namespace {
-
-std::string join(const std::vector<std::string>& stack) {
-  if (stack.empty()) return "/";
-  std::string out;
-  for (const auto& c : stack) out += "/" + c;
-  return out;
-}
-
-}  // namespace
-
 std::string parent_path(std::string_view p) {
   size_t slash = p.rfind('/');
   if (slash == std::string_view::npos || slash == 0) return "/";
@@ -98,12 +87,16 @@ Resolved Root::resolve(std::string_view path, bool follow_last) const {
   if (auto it = cache.find(key); it != cache.end()) return it->second;
 
   Resolved result;
-  std::vector<std::string> stack;  // components of the real (link-free) path reached so far
+  // The real (link-free) path reached so far, "/c1/c2..." ("" at the top): the walker's stack of
+  // PathWalk, kept as the path it spells, so that entering a component costs an append rather than
+  // a join of them all.
+  std::string here;
+  auto pop = [&] { here.resize(here.rfind('/')); };  // a component never holds a '/'
   PathWalk walk(path);
-  // The lookup stops at `stack` (ENOENT or ENOTDIR): report where, with what was left to walk.
+  // The lookup stops at `here` (ENOENT or ENOTDIR): report where, with what was left to walk.
   auto stopped = [&] {
-    for (auto& rest : walk.rest()) stack.push_back(std::move(rest));
-    result.path = join(stack);
+    for (const auto& rest : walk.rest()) (here += '/') += rest;
+    result.path = here.empty() ? "/" : here;
     result.exists = false;
     cache.emplace(std::move(key), result);
     return result;
@@ -117,19 +110,18 @@ Resolved Root::resolve(std::string_view path, bool follow_last) const {
   };
   while (std::optional<std::string> c = next()) {
     if (*c == "..") {
-      stack.pop_back();
+      pop();
       continue;
     }
-    stack.push_back(std::move(*c));
-    std::string here = join(stack);
+    (here += '/') += *c;
     std::optional<Stat> st = lstat(here);
     if (!st) return stopped();
     if (st->type == FileType::Symlink && (!walk.at_end() || follow_last)) {
       result.links.push_back(here);
       std::string target = readlink(here);
-      stack.pop_back();
+      pop();
       try {
-        if (walk.follow(target)) stack.clear();
+        if (walk.follow(target)) here.clear();
       } catch (const Error& e) {
         throw e.context("resolving " + std::string(path));
       }
@@ -138,12 +130,14 @@ Resolved Root::resolve(std::string_view path, bool follow_last) const {
     if (st->type != FileType::Directory && !walk.at_end()) return stopped();
     result.stat = *st;
   }
-  result.path = join(stack);
   result.exists = true;
-  if (stack.empty()) {
+  if (here.empty()) {
+    result.path = "/";
     std::optional<Stat> st = lstat("/");
     if (!st) throw Error("root directory is not readable");
     result.stat = *st;
+  } else {
+    result.path = here;
   }
   cache.emplace(std::move(key), result);
   return result;

@@ -3,6 +3,9 @@
 // the loader's order. One comment per rule; the rule numbers are used in reasons and tests.
 #include <elf.h>
 
+#include <algorithm>
+#include <charconv>
+
 #include "analyzers/elf/loader.hpp"
 #include "raison/error.hpp"
 
@@ -124,13 +127,21 @@ std::optional<Found> search(LoaderRun& run, int from, const std::string& name) {
 // for every program of the analysis.
 std::string search_key(const LoaderRun& run, int from, const std::string& name) {
   const Object& l = run.objects[size_t(from)];
-  std::string key = name;
+  // Appended in place: built for every DT_NEEDED not loaded yet, so a temporary string per part
+  // was a cost of its own.
+  std::string key;
+  key.reserve(name.size() + 32);
+  key += name;
   key += '\0';
-  key += std::to_string(run.main_info.elf_class) + "," + std::to_string(run.main_info.data) + "," +
-         std::to_string(run.main_info.machine) + "," + ((l.info->flags_1 & kDf1Nodeflib) ? "n" : "");
+  for (unsigned v : {unsigned(run.main_info.elf_class), unsigned(run.main_info.data), unsigned(run.main_info.machine)}) {
+    char digits[16];
+    key.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+    key += ',';
+  }
+  if (l.info->flags_1 & kDf1Nodeflib) key += 'n';
   auto list = [&](char what, const Object& o, const std::string& value) {
     key += what;
-    for (const std::string* s : {&o.path, &value, &o.origin}) key += *s + '\0';
+    for (const std::string* s : {&o.path, &value, &o.origin}) (key += *s) += '\0';
   };
   if (!l.info->runpath) {
     for (int k = from; k >= 0; k = run.objects[size_t(k)].loader) {
@@ -145,14 +156,19 @@ std::string search_key(const LoaderRun& run, int from, const std::string& name) 
 }
 
 // search(), made once for each context (search_key): later searches take the answer, the places
-// tried and the ld.so.cache reason from the first. Names with a '/' are opened as they are.
-std::optional<Found> search_once(LoaderRun& run, int from, const std::string& name) {
-  if (name.find('/') != std::string::npos) return search(run, from, name);
+// tried and the ld.so.cache reason from the first. Names with a '/' are opened as they are: their
+// answer is put in `path_answer`, and `memo_out` is left null. Returns the answer, not copied.
+const std::optional<Found>& search_once(LoaderRun& run, int from, const std::string& name,
+                                        std::optional<Found>& path_answer, const SearchMemo*& memo_out) {
+  memo_out = nullptr;
+  if (name.find('/') != std::string::npos) return path_answer = search(run, from, name);
   auto [it, added] = run.state.searches.try_emplace(search_key(run, from, name));
   SearchMemo& memo = it->second;
+  memo_out = &memo;
   if (added) {
     run.ld_cache_consulted = false;
     memo.found = search(run, from, name);
+    if (memo.found) memo.via = to_string(memo.found->via);
     memo.tried = run.tried;
     memo.failed = run.failed;
     memo.ld_cache = run.ld_cache_consulted;
@@ -168,11 +184,19 @@ void load_needed(LoaderRun& run, int from, const std::string& name) {
   // Rule 1: a name the namespace already has (the name an object was loaded as, or its DT_SONAME)
   // is that object; nothing is searched.
   if (int j = run.find_loaded(name); j >= 0) {
-    run.reuse_object(from, j, name, "already loaded as " + run.objects[size_t(j)].path);
+    // Every program that loads this object finds the name loaded the same way: the reason is
+    // recorded once (`name` lives in the ElfCache, so its address names this DT_NEEDED).
+    const Object& o = run.objects[size_t(j)];
+    auto& as = run.state.reused[{run.objects[size_t(from)].vertex, &name, o.vertex}];
+    if (std::find(as.begin(), as.end(), o.path) != as.end()) return;
+    run.reuse_object(from, j, name, "already loaded as " + o.path);
+    as.push_back(o.path);
     return;
   }
-  if (auto found = search_once(run, from, name))
-    run.map_object(from, name, *found);
+  const SearchMemo* memo;
+  std::optional<Found> path_answer;
+  if (const auto& found = search_once(run, from, name, path_answer, memo))
+    run.map_object(from, name, *found, memo);
   else
     run.not_found(from, name);
 }
@@ -200,8 +224,9 @@ void run_glibc_loader(LoaderRun& run) {
   // Breadth-first: every DT_NEEDED of the main program in order, then those of the first object it
   // mapped, and so on (_dl_map_object_deps), so the first object to answer to a name wins.
   for (size_t i = 0; i < run.objects.size(); ++i) {
-    std::vector<std::string> needed = run.objects[i].info->needed;  // objects may grow while we iterate
-    for (const auto& name : needed) load_needed(run, int(i), name);
+    // objects may grow while we iterate: hold the ElfInfo (owned by the ElfCache), not objects[i].
+    const ElfInfo& info = *run.objects[i].info;
+    for (const auto& name : info.needed) load_needed(run, int(i), name);
   }
   run.record_load_order();
 }

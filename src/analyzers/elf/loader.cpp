@@ -137,11 +137,18 @@ std::vector<SearchDir> LoaderRun::expand(const std::string& list, const std::str
   return out;
 }
 
-int LoaderRun::map_object(int from, const std::string& name, const Found& found) {
+int LoaderRun::map_object(int from, const std::string& name, const Found& found, const SearchMemo* memo) {
   const Object& l = objects[size_t(from)];
-  Reason reason{ReasonKind::Needed, "elf", ctx.graph().node(l.vertex).path, "DT_NEEDED " + name + " via " + to_string(found.via)};
-  auto v = ctx.reach(found.file, reason);
-  if (!v) return -1;
+  std::optional<Graph::Vertex> v;
+  if (auto it = state.mapped.find({l.vertex, memo}); memo && it != state.mapped.end()) {
+    v = it->second;  // the same reason to the same file: already in the graph
+  } else {
+    Reason reason{ReasonKind::Needed, "elf", ctx.graph().node(l.vertex).path,
+                  "DT_NEEDED " + name + " via " + (memo ? memo->via : to_string(found.via))};
+    v = ctx.reach(found.file, reason);
+    if (!v) return -1;
+    if (memo) state.mapped.emplace(std::make_pair(l.vertex, memo), *v);
+  }
   // A file already mapped under another name is the same object: it answers to one more name.
   for (size_t i = 0; i < objects.size(); ++i) {
     if (objects[i].vertex == *v) {

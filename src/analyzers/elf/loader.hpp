@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct Found {
 // whether a path could not be opened (`failed`), and whether the ld.so.cache was consulted.
 struct SearchMemo {
   std::optional<Found> found;
+  std::string via;  // to_string(found->via), made once: every reason the answer gives names it
   std::vector<std::string> tried;
   bool failed = false;
   bool ld_cache_consulted = false;  // the last search looked the name up in /etc/ld.so.cache
@@ -57,6 +59,13 @@ struct ElfState {
   // glibc_loader.cpp): the same name searched in the same context is searched once per analysis.
   std::unordered_map<std::string, SearchMemo> searches;
   std::set<Graph::Vertex> ld_cache_readers;  // objects already given the ld.so.cache reason
+  // What each object's remembered search mapped: (object's vertex, search) -> the vertex reached.
+  // Every program that loads a library maps its DT_NEEDED with the same search, the same reason and
+  // the same file; reaching them again would add nothing, so it is done once per analysis.
+  std::map<std::pair<Graph::Vertex, const SearchMemo*>, Graph::Vertex> mapped;
+  // The same for a DT_NEEDED answered by an object already loaded: (object's vertex, its DT_NEEDED
+  // string in the ElfCache, the vertex reused) -> the paths it was "already loaded as".
+  std::map<std::tuple<Graph::Vertex, const std::string*, Graph::Vertex>, std::vector<std::string>> reused;
 
   const RootFacts& facts_for(Context& ctx, const ElfInfo& main);
   const LdCache* cache(Context& ctx);
@@ -105,7 +114,8 @@ class LoaderRun {
                                 const std::string& separators = ":") const;
   // Adds the found file as needed by object `from` under `name` and maps it (or adds `name` to the
   // object already mapped from the same file). Returns the object's index, -1 if it vanished.
-  int map_object(int from, const std::string& name, const Found& found);
+  // `memo`, when the search was a remembered one, lets a second mapping of it skip the reach.
+  int map_object(int from, const std::string& name, const Found& found, const SearchMemo* memo = nullptr);
   // An edge from object `from` to the object `to` already mapped, answering to `name`.
   void reuse_object(int from, int to, const std::string& name, const std::string& why);
   void not_found(int from, const std::string& name);
