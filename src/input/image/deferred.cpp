@@ -3,6 +3,7 @@
 #include "input/image/deferred.hpp"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -23,6 +24,9 @@ namespace raison {
 namespace {
 
 constexpr std::uint64_t kSpillAlign = 4096;  // a file's data from a block boundary: its holes stay holes
+// A file read back larger than this is copied to an unnamed file beside the spill rather than to
+// memory: an ELF reader reads a few KiB of a 1 GiB library, which must not cost 1 GiB of RAM.
+constexpr std::uint64_t kMaxMemoryCopy = 16u << 20;
 
 // The sink of the second pass: the entries asked for, by ordinal, appended to the spill; every other
 // entry skipped unread.
@@ -77,17 +81,24 @@ void pwrite_all(int fd, const void* buf, std::size_t len, std::uint64_t offset) 
 
 }  // namespace
 
-Spill::Spill(const std::string& dir) {
-  // Unnamed, so the tree never shows it and it goes with its last descriptor; a filesystem without
-  // O_TMPFILE gets a name that is removed at once.
-  fd_.reset(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR));
-  if (!fd_.valid() && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-    const std::string name = dir + "/.raison-spill";
-    fd_.reset(::open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR));
-    if (fd_.valid() && ::unlink(name.c_str()) != 0) throw_errno(name);
+namespace {
+
+// An unnamed file in `dir`, so the tree never shows it and it goes with its last descriptor; a
+// filesystem without O_TMPFILE gets a private name that is removed at once.
+Fd unnamed_file(const std::string& dir) {
+  Fd fd(::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, S_IRUSR | S_IWUSR));
+  if (!fd.valid() && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    std::string path = dir + "/.raison-XXXXXX";
+    fd.reset(::mkostemp(path.data(), O_CLOEXEC));  // mode 0600
+    if (fd.valid() && ::unlink(path.c_str()) != 0) throw_errno(path);
   }
-  if (!fd_.valid()) throw_errno("creating the spill file in " + dir);
+  if (!fd.valid()) throw_errno("creating a temporary file in " + dir);
+  return fd;
 }
+
+}  // namespace
+
+Spill::Spill(const std::string& dir) : dir_(dir), fd_(unnamed_file(dir)) {}
 
 std::uint64_t Spill::append(EntryData& data, const std::optional<EntryData::Block>& first, std::uint64_t size) {
   const std::uint64_t at = end_;
@@ -100,8 +111,10 @@ std::uint64_t Spill::append(EntryData& data, const std::optional<EntryData::Bloc
 }
 
 int Spill::open_copy(std::uint64_t offset, std::uint64_t size, const std::string& name) const {
-  Fd copy(::memfd_create("raison-file", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!copy.valid()) throw_errno(name + ": memfd_create");
+  const bool in_memory = size <= kMaxMemoryCopy;
+  Fd copy(in_memory ? ::memfd_create("raison-file", MFD_CLOEXEC | MFD_ALLOW_SEALING) : -1);
+  if (in_memory && !copy.valid()) throw_errno(name + ": memfd_create");
+  if (!in_memory) copy = unnamed_file(dir_);
   if (::ftruncate(copy.get(), static_cast<off_t>(size)) != 0) throw_errno(name + ": sizing its copy");
   // The data ranges only (SEEK_DATA/SEEK_HOLE take and give positions; the shared file offset they
   // move is never used): a hole, and the spill's end, read as the zeros the memfd already holds.
@@ -123,7 +136,7 @@ int Spill::open_copy(std::uint64_t offset, std::uint64_t size, const std::string
     }
     pos = stop;
   }
-  if (::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+  if (in_memory && ::fcntl(copy.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
     throw_errno(name + ": sealing its copy");
   if (::lseek(copy.get(), 0, SEEK_SET) != 0) throw_errno(name + ": seeking its copy");
   return copy.release();

@@ -38,11 +38,13 @@ class Spill {
   // Appends the data of a file entry of `size` bytes (`first`: a block already taken from `data`);
   // returns where it begins. Not thread-safe: DeferredFiles calls it under its lock.
   std::uint64_t append(EntryData& data, const std::optional<EntryData::Block>& first, std::uint64_t size);
-  // A new read-only descriptor of a file holding [offset, offset + size) of the spill: a sealed memfd
-  // with the same holes. Thread-safe. `name` is for messages.
+  // A new descriptor of a file holding [offset, offset + size) of the spill, with the same holes: a
+  // sealed memfd, or past 16 MiB an unnamed file beside the spill (RAM stays flat whatever the image
+  // holds). Thread-safe. `name` is for messages.
   int open_copy(std::uint64_t offset, std::uint64_t size, const std::string& name) const;
 
  private:
+  std::string dir_;
   Fd fd_;
   std::uint64_t end_ = 0;
 };
