@@ -4,7 +4,8 @@
 // root walked as the analysis would. Through open_root(), the entry point every command uses. After
 // each input the staging directory must be gone (image_harness.hpp). The config's diff_ids are each
 // layer's digest: right for a plain tar, a mismatch (checked after the layer is applied) otherwise.
-// Each input is opened twice, eagerly and lazily (image/deferred.hpp), and the two roots compared.
+// Each input is opened twice, eagerly (Staging, on disk) and lazily (MemoryStaging, image/memory_tree.hpp:
+// the tree in memory, file bytes in a spill), and the two roots compared.
 #include "harness.hpp"
 #include "image_harness.hpp"
 
@@ -34,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   write_file(dir + "/blobs/sha256/" + raison::sha256_hex(manifest), manifest);
   write_file(dir + "/index.json", index);
   write_file(dir + "/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-  // Eager (every file written) and lazy (files no analyzer reads left in their layer, fetched when
-  // read): both fail, or both serve the same tree.
+  // Eager (every entry written) and lazy (nothing written but a spill of the files analyzers read;
+  // the others fetched from their layer when read): both fail, or both serve the same tree.
   std::string eager, lazy;
   bool eager_ok = false, lazy_ok = false;
   run([&] {
