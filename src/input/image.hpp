@@ -41,11 +41,11 @@ struct ImageOpenOptions {
   std::uint64_t max_layer_member_steps = 1'000'000;
   // Leave the staging directory in place when the root is destroyed (for debugging).
   bool keep_staging = false;
-  // Lazy unpacking (image/deferred.hpp): no regular file is written to the staging directory; the
-  // bytes of those analyzers read go to one spill file, the others' are read again from their layer
-  // when asked for (Root::prefetch for many). Only for a root that raison reads through the Root
-  // interface: the staging directory then holds only directories and symlinks, so nothing may run in
-  // it (trace) or read it directly.
+  // Lazy unpacking (image/memory_tree.hpp, image/deferred.hpp): the tree is held in memory and nothing
+  // is written to the staging directory but one unnamed spill file; the bytes of the files analyzers
+  // read go there, the others' are read again from their layer when asked for (Root::prefetch for
+  // many). Only for a root that raison reads through the Root interface: nothing may run in the
+  // staging directory (trace) or read it directly.
   bool lazy = false;
   // skopeo's options for a transport spec (docker://, ...): credentials, auth file, TLS.
   TransportOptions transport{};
@@ -124,7 +124,7 @@ class ImageRoot final : public Root {
   const nlohmann::json& manifest_json() const { return manifest_json_; }
   // Entries skipped on purpose (device nodes, fifos, aufs metadata), one line each.
   const std::vector<std::string>& diagnostics() const { return diagnostics_; }
-  // The staging directory. With ImageOpenOptions::lazy it holds no regular file.
+  // The staging directory. With ImageOpenOptions::lazy it holds no tree (only the unnamed spill file).
   const std::string& staging_dir() const { return staging_; }
   // Lazy unpacking: regular files the first pass left in their layers; passes made over a layer to
   // read some again, and the files those passes spilled.
@@ -135,7 +135,7 @@ class ImageRoot final : public Root {
   // Internal, for open_root(). Throws Error if the config's Env/Entrypoint/Cmd/WorkingDir/User have the
   // wrong types.
   void set_image(nlohmann::json manifest, nlohmann::json config, std::vector<LayerInfo> layers);
-  // Internal, for open_root() after Staging::release_to(): the files left in their layers.
+  // Internal, for open_root() after MemoryStaging::release_to(): the image's regular files.
   void set_deferred(std::unique_ptr<DeferredFiles> deferred);
 
  private:
