@@ -4,7 +4,6 @@
 #include "input/image/memory_tree.hpp"
 
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include "input/path_walk.hpp"
 #include "raison/error.hpp"
@@ -14,7 +13,6 @@ namespace raison {
 
 namespace {
 
-constexpr std::size_t kMaxDiagnostics = 200;
 constexpr std::size_t kMaxDepth = 256;  // as the staging walker's (one descriptor per level there)
 // The identity of a node: a device number no filesystem has, next to the deferred files' (~0).
 constexpr std::uint64_t kMemoryDevice = ~std::uint64_t{0} - 1;
@@ -92,44 +90,18 @@ class MemoryRoot final : public Root {
 
 std::unique_ptr<Root> make_memory_root(MemoryNodes nodes) { return std::make_unique<MemoryRoot>(std::move(nodes)); }
 
-MemoryStaging::MemoryStaging(const ImageOpenOptions& options) : tree_(options.temp_dir), opt_(options) {
+MemoryStaging::MemoryStaging(const ImageOpenOptions& options) : TreeSink(options), tree_(options.temp_dir) {
   if (opt_.keep_staging) tree_.release();
-  struct statvfs fs;
-  if (::statvfs(tree_.path().c_str(), &fs) != 0) throw_errno(tree_.path());
-  free_ = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  measure_free_space(tree_.path());
   files_.spill = std::make_shared<Spill>(tree_.path());
   nodes_["/"] = MemoryNode{.type = FileType::Directory, .target = {}, .id = 0};
 }
 
-void MemoryStaging::begin_layer(std::uint32_t index) {
-  layer_ = index;
-  entry_ = 0;
-  this_layer_.clear();
-}
-
-void MemoryStaging::apply(const LayerEntry& e, EntryData& data) {
-  ++entry_;  // every entry counts: the second pass over a layer finds files by ordinal
-  switch (e.kind) {
-    case EntryKind::File: return add_file(e, data);
-    case EntryKind::Directory: return add_directory(e);
-    case EntryKind::Symlink: return add_symlink(e);
-    case EntryKind::Hardlink: return add_hardlink(e);
-    case EntryKind::Whiteout: return whiteout(e);
-    case EntryKind::OpaqueWhiteout: return opaque(e);
-    case EntryKind::Other: return not_extracted(e);
-  }
-}
-
 // ---- The entry kinds ----
 
-// The files' declared sizes are held against the disk where the spill goes, as Staging holds them.
 // One an analyzer may read has its bytes spilled now; any other stays in its layer, its first bytes
 // recorded (they decide).
 void MemoryStaging::add_file(const LayerEntry& e, EntryData& data) {
-  declared_ += e.size;
-  if (declared_ > free_)
-    throw Error("the image's files declare " + std::to_string(declared_) + " bytes, more than the " +
-                std::to_string(free_) + " bytes free in " + tree_.path().substr(0, tree_.path().rfind('/')));
   const std::string canonical = slot_for(e);
   claim(canonical, false);
   std::optional<EntryData::Block> first = data.next();
@@ -220,10 +192,6 @@ void MemoryStaging::whiteout(const LayerEntry& e) {
 // ".wh..wh..opq": the directory keeps only what this layer put in it.
 void MemoryStaging::opaque(const LayerEntry& e) {
   if (std::optional<std::string> dir = walk(parent_components(e.path), false)) make_opaque(*dir);
-}
-
-void MemoryStaging::not_extracted(const LayerEntry& e) {
-  note("layer " + std::to_string(layer_ + 1) + ": " + printable(e.name) + ": " + e.note);
 }
 
 // ---- Bookkeeping ----
@@ -317,28 +285,13 @@ bool MemoryStaging::is_dir(const std::string& canonical) const {
   return it != nodes_.end() && it->second.type == FileType::Directory;
 }
 
-EntryMeta MemoryStaging::declared(const EntryMeta& m) const {
-  EntryMeta out = m;
-  out.layer = layer_;
-  return out;
-}
-
-void MemoryStaging::note(const std::string& line) {
-  if (diagnostics_.size() < kMaxDiagnostics)
-    diagnostics_.push_back(line);
-  else
-    ++diagnostics_dropped_;
-}
-
 DeferredTable MemoryStaging::release_to(ImageRoot& root) {
-  if (diagnostics_dropped_)
-    diagnostics_.push_back("and " + std::to_string(diagnostics_dropped_) + " more entries not extracted");
   root.dir_ = make_memory_root(std::move(nodes_));
   tree_.release();
   root.staging_ = tree_.path();
   root.keep_staging_ = opt_.keep_staging;
   root.meta_ = std::move(meta_);
-  root.diagnostics_ = std::move(diagnostics_);
+  root.diagnostics_ = take_diagnostics();
   return std::move(files_);
 }
 

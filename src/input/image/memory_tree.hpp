@@ -13,13 +13,12 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "input/image.hpp"
 #include "input/image/deferred.hpp"
-#include "input/image/layer_sink.hpp"
 #include "input/image/staging_tree.hpp"
+#include "input/image/tree_sink.hpp"
 #include "raison/root.hpp"
 
 namespace raison {
@@ -32,27 +31,22 @@ struct MemoryNode {
 };
 using MemoryNodes = std::map<std::string, MemoryNode>;  // canonical path -> node; "/" always there
 
-class MemoryStaging final : public LayerSink {
+class MemoryStaging final : public TreeSink {
  public:
   // The staging directory holds only the spill file; it is removed with the root.
   explicit MemoryStaging(const ImageOpenOptions& options);
-
-  void begin_layer(std::uint32_t index) override;
-  void apply(const LayerEntry& entry, EntryData& data) override;
-  void end_layer() override {}
 
   // Hands the directory, the tree and what was recorded to `root`; returns the regular files, for the
   // root's DeferredFiles.
   DeferredTable release_to(ImageRoot& root);
 
  private:
-  void add_file(const LayerEntry& e, EntryData& data);
-  void add_directory(const LayerEntry& e);
-  void add_symlink(const LayerEntry& e);
-  void add_hardlink(const LayerEntry& e);
-  void whiteout(const LayerEntry& e);
-  void opaque(const LayerEntry& e);
-  void not_extracted(const LayerEntry& e);
+  void add_file(const LayerEntry& e, EntryData& data) override;
+  void add_directory(const LayerEntry& e) override;
+  void add_symlink(const LayerEntry& e) override;
+  void add_hardlink(const LayerEntry& e) override;
+  void whiteout(const LayerEntry& e) override;
+  void opaque(const LayerEntry& e) override;
 
   // The directory `components` lead to, links resolved inside the tree; missing ones created when
   // `create`, else nullopt. Throws Error on a non-directory on the way, a loop, past the depth cap.
@@ -62,22 +56,11 @@ class MemoryStaging final : public LayerSink {
   void forget(const std::string& canonical);
   void make_opaque(const std::string& canonical);
   bool is_dir(const std::string& canonical) const;
-  EntryMeta declared(const EntryMeta& m) const;
-  void note(const std::string& line);
 
   StagingTree tree_;  // the directory the spill file is made in
-  ImageOpenOptions opt_;
-  std::uint32_t layer_ = 0;
-  std::uint64_t entry_ = 0;
   std::uint32_t next_id_ = 1;
   MemoryNodes nodes_;
   DeferredTable files_;
-  std::uint64_t declared_ = 0;
-  std::uint64_t free_ = 0;
-  std::map<std::string, EntryMeta> meta_;
-  std::unordered_set<std::string> this_layer_;
-  std::vector<std::string> diagnostics_;
-  std::size_t diagnostics_dropped_ = 0;
 };
 
 // The tree as a root: lstat, readlink and list_dir of its directories and symlinks. Regular files

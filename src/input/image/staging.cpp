@@ -5,7 +5,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -19,8 +18,6 @@
 namespace raison {
 
 namespace {
-
-constexpr std::size_t kMaxDiagnostics = 200;
 
 std::string child_of(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
@@ -82,42 +79,16 @@ void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged) {
 }
 
 Staging::Staging(const ImageOpenOptions& options)
-    : tree_(options.temp_dir), opt_(options), privileged_(::geteuid() == 0) {
+    : TreeSink(options), tree_(options.temp_dir), privileged_(::geteuid() == 0) {
   if (opt_.keep_staging) tree_.release();
-  struct statvfs fs;
-  if (::statvfs(tree_.path().c_str(), &fs) != 0) throw_errno(tree_.path());
-  free_ = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-}
-
-void Staging::begin_layer(std::uint32_t index) {
-  layer_ = index;
-  this_layer_.clear();
+  measure_free_space(tree_.path());
 }
 
 void Staging::end_layer() { cached_fd_.reset(); }
 
-void Staging::apply(const LayerEntry& e, EntryData& data) {
-  switch (e.kind) {
-    case EntryKind::File: return add_file(e, data);
-    case EntryKind::Directory: return add_directory(e);
-    case EntryKind::Symlink: return add_symlink(e);
-    case EntryKind::Hardlink: return add_hardlink(e);
-    case EntryKind::Whiteout: return whiteout(e);
-    case EntryKind::OpaqueWhiteout: return opaque(e);
-    case EntryKind::Other: return not_extracted(e);
-  }
-}
-
 // ---- The entry kinds ----
 
-// Sizes are held against the disk before anything is written: the files of the image, sparse ones
-// counted whole (holes are kept as holes here, but an output may fill them), must fit in what was
-// free where the staging directory is.
 void Staging::add_file(const LayerEntry& e, EntryData& data) {
-  declared_ += e.size;
-  if (declared_ > free_)
-    throw Error("the image's files declare " + std::to_string(declared_) + " bytes, more than the " +
-                std::to_string(free_) + " bytes free in " + tree_.path().substr(0, tree_.path().rfind('/')));
   Slot slot = slot_for(e);
   claim(slot, false);
   std::optional<EntryData::Block> first = data.next();
@@ -204,10 +175,6 @@ void Staging::opaque(const LayerEntry& e) {
   cached_fd_.reset();  // the cached directory may have been below one that went
 }
 
-void Staging::not_extracted(const LayerEntry& e) {
-  note("layer " + std::to_string(layer_ + 1) + ": " + printable(e.name) + ": " + e.note);
-}
-
 // ---- Bookkeeping ----
 
 Staging::Slot Staging::slot_for(const LayerEntry& e) {
@@ -278,20 +245,6 @@ void Staging::make_opaque(int dirfd, const std::string& canonical) {
   }
 }
 
-// An entry's metadata as recorded: of the layer being applied.
-EntryMeta Staging::declared(const EntryMeta& m) const {
-  EntryMeta out = m;
-  out.layer = layer_;
-  return out;
-}
-
-void Staging::note(const std::string& line) {
-  if (diagnostics_.size() < kMaxDiagnostics)
-    diagnostics_.push_back(line);
-  else
-    ++diagnostics_dropped_;
-}
-
 // ---- The end ----
 
 void Staging::finish() {
@@ -303,8 +256,6 @@ void Staging::finish() {
     timespec times[2] = {{m.mtime, 0}, {m.mtime, 0}};
     (void)::utimensat(parent->fd.get(), comps.back().c_str(), times, AT_SYMLINK_NOFOLLOW);
   }
-  if (diagnostics_dropped_)
-    diagnostics_.push_back("and " + std::to_string(diagnostics_dropped_) + " more entries not extracted");
 }
 
 void Staging::release_to(ImageRoot& root) {
@@ -313,7 +264,7 @@ void Staging::release_to(ImageRoot& root) {
   root.staging_ = tree_.path();
   root.keep_staging_ = opt_.keep_staging;
   root.meta_ = std::move(meta_);
-  root.diagnostics_ = std::move(diagnostics_);
+  root.diagnostics_ = take_diagnostics();
 }
 
 }  // namespace raison

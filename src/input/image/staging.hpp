@@ -4,17 +4,15 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "input/image.hpp"
-#include "input/image/layer_sink.hpp"
 #include "input/image/staging_tree.hpp"
+#include "input/image/tree_sink.hpp"
 
 namespace raison {
 
@@ -26,13 +24,11 @@ void write_file_entry(int dir, const std::string& name, EntryData& data, const s
 // Owner, mode and xattrs as far as this process may set them on an open file or directory.
 void set_declared_attrs(int fd, const EntryMeta& m, bool dir, bool privileged);
 
-class Staging final : public LayerSink {
+class Staging final : public TreeSink {
  public:
   // Eager unpacking: every entry on disk (lazy unpacking is MemoryStaging's, memory_tree.hpp).
   explicit Staging(const ImageOpenOptions& options);
 
-  void begin_layer(std::uint32_t index) override;
-  void apply(const LayerEntry& entry, EntryData& data) override;
   void end_layer() override;
   // Applies final directory times; call once after the last layer.
   void finish();
@@ -42,14 +38,12 @@ class Staging final : public LayerSink {
   const std::string& path() const { return tree_.path(); }
 
  private:
-  // One function per entry kind.
-  void add_file(const LayerEntry& e, EntryData& data);
-  void add_directory(const LayerEntry& e);
-  void add_symlink(const LayerEntry& e);
-  void add_hardlink(const LayerEntry& e);
-  void whiteout(const LayerEntry& e);
-  void opaque(const LayerEntry& e);
-  void not_extracted(const LayerEntry& e);
+  void add_file(const LayerEntry& e, EntryData& data) override;
+  void add_directory(const LayerEntry& e) override;
+  void add_symlink(const LayerEntry& e) override;
+  void add_hardlink(const LayerEntry& e) override;
+  void whiteout(const LayerEntry& e) override;
+  void opaque(const LayerEntry& e) override;
 
   // Where an entry goes: its parent directory (walked, missing directories created) and its path.
   struct Slot {
@@ -63,19 +57,9 @@ class Staging final : public LayerSink {
   std::pair<int, std::string> parent_of(const std::vector<std::string>& path);
   void forget(int dirfd, const std::string& name, const std::string& canonical);
   void make_opaque(int dirfd, const std::string& canonical);
-  EntryMeta declared(const EntryMeta& m) const;
-  void note(const std::string& line);
 
   StagingTree tree_;  // first member: removed last, after every descriptor into it is closed
-  ImageOpenOptions opt_;
   bool privileged_;
-  std::uint32_t layer_ = 0;
-  std::uint64_t declared_ = 0;  // sizes files declared so far, sparse ones whole
-  std::uint64_t free_ = 0;      // bytes free for unprivileged users where the tree is, at the start
-  std::map<std::string, EntryMeta> meta_;       // canonical path -> what the image declared
-  std::unordered_set<std::string> this_layer_;  // canonical paths written by the current layer
-  std::vector<std::string> diagnostics_;
-  std::size_t diagnostics_dropped_ = 0;
 
   // The last parent directory walked, by the entry's own spelling of it; dropped on any removal that
   // could hold it, and at the end of each layer.
