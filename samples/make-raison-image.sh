@@ -26,10 +26,12 @@ fi
 rootfs=$work/rootfs
 cp -a "$root" "$rootfs"
 
-# The Debian packages that hold the libraries raison is linked against (as the loader resolves them
-# here), those the root lacks installed into it with dpkg, their dependencies too.
+# The Debian packages that hold the libraries raison and its LIEF reader module (raison-elf-lief.so,
+# dlopened for --elf-reader lief) are linked against (as the loader resolves them here), those the root
+# lacks installed into it with dpkg, their dependencies too.
 # (dpkg -S knows a library by the path its package ships; under merged /usr that may be either name.)
-pkgs=$(for lib in $(ldd "$raison" | awk '$2 == "=>" && $3 ~ /^\// {print $3}'); do
+module=$(dirname "$raison")/raison-elf-lief.so
+pkgs=$(for lib in $(ldd "$raison" "$module" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u); do
   dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "${lib#/usr}" 2>/dev/null || true
 done | cut -d: -f1 | sort -u)
 mkdir -p "$work/debs"

@@ -6,6 +6,10 @@
 
 namespace raison::elf {
 
+ElfCache::ElfCache(ElfReaderKind reader) : reader_(reader) {
+  if (reader_ == ElfReaderKind::Lief) (void)lief_reader();
+}
+
 const ElfInfo* ElfCache::get(Context& ctx, const std::string& canonical, const Stat& stat) {
   if (auto it = cache_.find(stat.id); it != cache_.end()) return it->second.get();
   std::unique_ptr<ElfInfo> info;

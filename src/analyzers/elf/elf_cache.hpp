@@ -12,7 +12,9 @@ namespace raison::elf {
 
 class ElfCache {
  public:
-  explicit ElfCache(ElfReaderKind reader) : reader_(reader) {}
+  // With the LIEF reader, loads it now (lief_reader): a missing module is one error before the
+  // analysis, not one per file.
+  explicit ElfCache(ElfReaderKind reader);
   // The ElfInfo of the regular file at `canonical`, or nullptr if it is not ELF. A file that cannot be
   // read or is malformed is diagnosed once (Unreadable) and is nullptr from then on.
   const ElfInfo* get(Context& ctx, const std::string& canonical, const Stat& stat);

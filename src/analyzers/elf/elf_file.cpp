@@ -12,7 +12,7 @@ bool has_elf_magic(std::string_view first_bytes) {
 std::optional<ElfInfo> read_elf(int fd, std::uint64_t size, ElfReaderKind reader) {
   switch (reader) {
     case ElfReaderKind::Direct: return read_elf_direct(fd, size);
-    case ElfReaderKind::Lief: return read_elf_lief(fd, size);
+    case ElfReaderKind::Lief: return lief_reader()(fd, size);
   }
   return read_elf_direct(fd, size);
 }

@@ -55,9 +55,27 @@ std::optional<ElfInfo> read_elf(int fd, std::uint64_t size, ElfReaderKind reader
 // raison::Error (the cause only) if the headers are malformed.
 std::vector<std::string> read_rodata_identifiers(int fd, std::uint64_t size);
 
-// The two readers behind read_elf.
+// The two readers behind read_elf. read_elf_lief is defined in elf_lief.cpp, which only the LIEF module
+// (raison-elf-lief.so), the unit tests and the fuzz harnesses link: LIEF's static initialisers and
+// relocations cost every process that maps it about 5 ms, so raison maps it only for --elf-reader lief.
 std::optional<ElfInfo> read_elf_direct(int fd, std::uint64_t size);
 std::optional<ElfInfo> read_elf_lief(int fd, std::uint64_t size);
+using ElfReadFn = std::optional<ElfInfo> (*)(int fd, std::uint64_t size);
+
+// What the LIEF module exports, under the C name raison_elf_lief_module: the reader, and what it was
+// built against, so that a module of another build is refused rather than called.
+struct LiefModule {
+  std::uint32_t abi;         // kLiefModuleAbi
+  std::uint32_t info_size;   // sizeof(ElfInfo)
+  ElfReadFn read;
+};
+inline constexpr std::uint32_t kLiefModuleAbi = 1;
+inline constexpr const char* kLiefModuleName = "raison-elf-lief.so";
+
+// The LIEF reader: linked in (tests, fuzz harnesses), or else loaded from raison-elf-lief.so by dlopen,
+// once, searched as the loader searches for raison's dlopen (its RUNPATH: the build directory, or the
+// installed libdir/raison). Throws Error naming the module and the cause when it cannot be loaded.
+ElfReadFn lief_reader();
 
 
 }  // namespace raison::elf

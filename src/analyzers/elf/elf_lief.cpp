@@ -166,3 +166,8 @@ std::optional<ElfInfo> read_elf_lief(int fd, std::uint64_t size) {
 }
 
 }  // namespace raison::elf
+
+// The module's entry (lief_module.cpp): exported by name from raison-elf-lief.so, found through a weak
+// reference where elf_lief.cpp is linked in.
+extern "C" __attribute__((visibility("default"))) const raison::elf::LiefModule raison_elf_lief_module = {
+    raison::elf::kLiefModuleAbi, sizeof(raison::elf::ElfInfo), &raison::elf::read_elf_lief};
