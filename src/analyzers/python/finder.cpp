@@ -86,9 +86,16 @@ std::optional<Found> ModuleFinder::find_on(Context& ctx, const Layout& layout, c
   for (const auto& entry : path) {
     auto d = lookup(ctx, entry);
     if (!d || !d->exists || d->stat.type != FileType::Directory) continue;
+    // As FileFinder does, a name is looked at only when the directory's listing holds it (a directory
+    // that cannot be listed is probed name by name, whose errors are then diagnosed).
+    const std::unordered_set<std::string>* listed = entries_of(ctx, d->path);
+    auto listed_has = [&](const std::string& name) { return listed == nullptr || listed->count(name) > 0; };
     std::string base = join_path(d->path, tail);
-    auto bd = lookup(ctx, base);
-    bool is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
+    bool is_dir = false;
+    if (listed_has(tail)) {
+      auto bd = lookup(ctx, base);
+      is_dir = bd && bd->exists && bd->stat.type == FileType::Directory;
+    }
     if (is_dir) {
       // A regular package: __init__ with any loader's suffix (extension, source, bytecode).
       for (const auto& suffix : layout.extension_suffixes)
@@ -98,13 +105,26 @@ std::optional<Found> ModuleFinder::find_on(Context& ctx, const Layout& layout, c
     }
     // A module: extension suffixes first, then source, then sourceless bytecode.
     for (const auto& suffix : layout.extension_suffixes)
-      if (file(base + suffix)) return Found{Found::Extension, base + suffix, {}};
+      if (listed_has(tail + suffix) && file(base + suffix)) return Found{Found::Extension, base + suffix, {}};
     for (const char* suffix : {".py", ".pyc"})
-      if (file(base + suffix)) return Found{Found::Source, base + suffix, {}};
+      if (listed_has(tail + suffix) && file(base + suffix)) return Found{Found::Source, base + suffix, {}};
     if (is_dir) portions.push_back(base);  // a portion of a namespace package
   }
   if (!portions.empty()) return Found{Found::Namespace, "", portions};
   return std::nullopt;
+}
+
+const std::unordered_set<std::string>* ModuleFinder::entries_of(Context& ctx, const std::string& canonical) {
+  if (auto it = entries_.find(canonical); it != entries_.end()) return it->second ? &*it->second : nullptr;
+  std::optional<std::unordered_set<std::string>> names;
+  try {
+    auto listed = ctx.root.list_dir(canonical);
+    names.emplace(std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
+  } catch (const Error&) {
+    // Left to the probes of each name, which say why.
+  }
+  auto& kept = entries_.emplace(canonical, std::move(names)).first->second;
+  return kept ? &*kept : nullptr;
 }
 
 const std::set<std::string>& ModuleFinder::names_in(Context& ctx, const std::string& dir) {

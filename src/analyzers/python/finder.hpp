@@ -8,6 +8,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -51,11 +53,15 @@ class ModuleFinder {
                                const std::string& tail);
   // Module-like names in a directory: entries without their loader suffix ("json", "_json").
   const std::set<std::string>& names_in(Context& ctx, const std::string& dir);
+  // The entries of the directory at canonical path `canonical`, listed once (FileFinder's cache of its
+  // directory); nullptr when it cannot be listed.
+  const std::unordered_set<std::string>* entries_of(Context& ctx, const std::string& canonical);
 
   // ctx.lookup(), or in peek() the root's resolve() with its errors counted, not diagnosed.
   std::optional<Resolved> lookup(Context& ctx, const std::string& path);
 
   std::map<std::string, std::set<std::string>> listings_;
+  std::unordered_map<std::string, std::optional<std::unordered_set<std::string>>> entries_;
   bool quiet_ = false;   // in peek()
   bool missed_ = false;  // peek() met a path it could not resolve: its answers are not kept
   // Answers already given, by layout, script directories and name: a root does not change while it
