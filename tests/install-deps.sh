@@ -3,7 +3,7 @@
 # Idempotent: does nothing when all are present. Why each is here is in the README ("Dependencies").
 set -euo pipefail
 build=(g++ meson ninja-build pkg-config liblief-dev libarchive-dev libboost-graph-dev libfmt-dev libcli11-dev help2man
-       doctest-dev nlohmann-json3-dev libssl-dev libisal-dev)
+       doctest-dev nlohmann-json3-dev libssl-dev libisal-dev libmimalloc-dev)
 tests=(gcc gcc-multilib libcap2-bin libc6-dev musl-tools python3 strace bubblewrap pax-utils libtree python3-pyelftools file binutils zstd xz-utils tar
        skopeo umoci podman runc uidmap debootstrap libpython3.11-testsuite chromium docker.io
        clang libfuzzer-14-dev docker-registry tmux jq man-db)
