@@ -605,8 +605,11 @@ void collect_file_names(const std::vector<LogicalLine>& lines, ScanResult& resul
 
 ScanResult scan(std::string_view source) {
   ScanResult result;
-  std::string text = decode_source(source, result.diagnostics);
-  const Tokenized tokens = tokenize(text, result.diagnostics);
+  std::string decoded;
+  const std::string_view text = decode_source(source, decoded, result.diagnostics);
+  // One token array per thread, reused file after file (its views into `text` are not used past here).
+  thread_local Tokenized tokens;
+  tokenize(text, result.diagnostics, tokens);
   Scanner(tokens.lines, result).run();
   collect_file_names(tokens.lines, result);
   return result;

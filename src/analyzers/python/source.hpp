@@ -11,10 +11,12 @@
 
 namespace raison::python {
 
-// Returns the source as UTF-8. Appends to `diagnostics` (never throws) when CPython would refuse the
-// file: a NUL byte, an unknown encoding, bytes invalid in the declared encoding. The text returned is
-// then a best effort (invalid bytes kept as they are), so imports can still be reported.
-std::string decode_source(std::string_view bytes, std::vector<std::string>& diagnostics);
+// Returns the source as UTF-8: a view of `bytes` (less a UTF-8 BOM) when they are UTF-8 already, as
+// nearly every file is, else of `storage`, which holds the text decoded from the declared encoding.
+// Appends to `diagnostics` (never throws) when CPython would refuse the file: a NUL byte, an unknown
+// encoding, bytes invalid in the declared encoding. The text returned is then a best effort (invalid
+// bytes kept as they are), so imports can still be reported.
+std::string_view decode_source(std::string_view bytes, std::string& storage, std::vector<std::string>& diagnostics);
 
 struct Token {
   enum class Kind { Name, Op, String, Number };
@@ -48,6 +50,9 @@ struct Tokenized {
 // Tokenizes UTF-8 `text` (views into it stay valid as long as it). Unterminated strings or brackets
 // are reported in `diagnostics`; tokenizing goes on so the rest of the file is still seen.
 Tokenized tokenize(std::string_view text, std::vector<std::string>& diagnostics);
+// The same into `out`, whose arrays are cleared and reused: a scanner tokenizing file after file
+// keeps one pair of arrays rather than faulting in fresh pages for each file.
+void tokenize(std::string_view text, std::vector<std::string>& diagnostics, Tokenized& out);
 
 // For a String token: its prefix letters lowercased ("", "r", "b", "f", "rb", ...), and its body
 // between the quotes, escapes left as written.

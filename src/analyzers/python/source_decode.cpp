@@ -133,7 +133,7 @@ std::string via_iconv(std::string_view s, const std::string& declared, const std
 
 }  // namespace
 
-std::string decode_source(std::string_view bytes, std::vector<std::string>& diagnostics) {
+std::string_view decode_source(std::string_view bytes, std::string& storage, std::vector<std::string>& diagnostics) {
   if (size_t nul = bytes.find('\0'); nul != std::string_view::npos)
     diagnostics.push_back("line " + std::to_string(line_of(bytes, nul)) +
                           ": NUL byte (CPython: source code cannot contain null bytes)");
@@ -150,8 +150,10 @@ std::string decode_source(std::string_view bytes, std::vector<std::string>& diag
     normal = "utf-8";
   }
 
-  if (normal == "iso-8859-1") return latin1_to_utf8(bytes);
-  if (normal != "utf-8") return via_iconv(bytes, declared, normal, diagnostics);
+  if (normal != "utf-8") {
+    storage = normal == "iso-8859-1" ? latin1_to_utf8(bytes) : via_iconv(bytes, declared, normal, diagnostics);
+    return storage;
+  }
 
   for (size_t i = 0; i < bytes.size();) {
     // ASCII, most of any source file, 8 bytes at a time.
@@ -170,7 +172,7 @@ std::string decode_source(std::string_view bytes, std::vector<std::string>& diag
     }
     i += n;
   }
-  return std::string(bytes);
+  return bytes;
 }
 
 }  // namespace raison::python

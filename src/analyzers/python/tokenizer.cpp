@@ -80,9 +80,11 @@ bool string_prefix_ok(std::string_view p) {
 
 class Lexer {
  public:
-  Lexer(std::string_view s, std::vector<std::string>& diags) : s_(s), diags_(diags) {}
+  Lexer(std::string_view s, std::vector<std::string>& diags, Tokenized& out) : s_(s), diags_(diags), out_(out) {}
 
-  Tokenized run() {
+  void run() {
+    out_.tokens.clear();
+    out_.lines.clear();
     // About one token per 8 bytes of source (docstrings and comments make no tokens): a guess that
     // spares most of the array's growth without reserving much more than it needs.
     out_.tokens.reserve(s_.size() / 8 + 16);
@@ -126,7 +128,6 @@ class Lexer {
     // The runs become spans only now: the array does not move any more.
     out_.lines.reserve(runs_.size());
     for (const Run& r : runs_) out_.lines.push_back({r.indent, Toks(out_.tokens).subspan(r.begin, r.end - r.begin)});
-    return std::move(out_);
   }
 
  private:
@@ -329,13 +330,19 @@ class Lexer {
   int indent_ = 0;         // of the logical line being read
   size_t line_begin_ = 0;  // its first token in out_.tokens
   std::vector<Run> runs_;
-  Tokenized out_;
+  Tokenized& out_;
 };
 
 }  // namespace
 
+void tokenize(std::string_view text, std::vector<std::string>& diagnostics, Tokenized& out) {
+  Lexer(text, diagnostics, out).run();
+}
+
 Tokenized tokenize(std::string_view text, std::vector<std::string>& diagnostics) {
-  return Lexer(text, diagnostics).run();
+  Tokenized out;
+  tokenize(text, diagnostics, out);
+  return out;
 }
 
 std::string string_prefix(std::string_view literal) {
