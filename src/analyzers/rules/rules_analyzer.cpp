@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -103,12 +105,28 @@ class RulesAnalyzer final : public Analyzer {
       });
   }
 
+  // The matches of a glob, walked once per pattern: the root does not change while it is analysed, so
+  // a pattern kept by several rules or firings (the certificates, for libssl, libcrypto and ssl.py)
+  // is replayed, matches and errors in the order the walk met them.
   template <typename Fn>
   void expand(Context& ctx, const std::string& pattern, Fn fn) {
-    glob_root(ctx.root, pattern, fn, [&](const std::string& path, const std::string& error) {
-      ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, path, error);
-    });
+    auto [it, fresh] = globbed_.try_emplace(pattern);
+    std::vector<GlobEvent>& events = it->second;
+    if (fresh)
+      glob_root(
+          ctx.root, pattern, [&](const std::string& match) { events.push_back({match, std::nullopt}); },
+          [&](const std::string& path, const std::string& error) { events.push_back({path, error}); });
+    for (const GlobEvent& e : events) {
+      if (e.error) ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, e.path, *e.error);
+      else fn(e.path);
+    }
   }
+
+  struct GlobEvent {
+    std::string path;                  // a match, or the path an error is about
+    std::optional<std::string> error;  // the error, for an error
+  };
+  std::map<std::string, std::vector<GlobEvent>> globbed_;
 
   std::vector<Rule> rules_;
   std::vector<std::vector<GlobPattern>> when_;  // rules_[r].when[k], split once: when_[r][k]
