@@ -2,7 +2,8 @@
 # The bounded fuzzing smoke run (CI): builds the libFuzzer harnesses with clang in a build directory
 # of its own, then runs each on its seed corpus (fuzz/seeds.sh) for FUZZ_SECONDS seconds (default 10)
 # or FUZZ_RUNS executions (default 2000000), whichever comes first. Exits non-zero on any crash, leak,
-# hang (over 30 s: -timeout), sanitizer report or unexpected exception, leaving the reproducer in the work dir.
+# hang (an input running over FUZZ_TIMEOUT seconds, default 30: -timeout), sanitizer report or unexpected
+# exception, leaving the reproducer in the work dir.
 # Prints one line per harness: name, executions, seconds, corpus files at the end.
 #   fuzz/smoke.sh [BUILD_DIR]   (default: build-fuzz-smoke beside fuzz/)
 # FUZZ_HARNESSES="elf_direct layers ..." runs only those; FUZZ_CORPUS=DIR keeps the grown corpus there
@@ -14,6 +15,7 @@ src=$(dirname "$here")
 build=${1:-$src/build-fuzz-smoke}
 seconds=${FUZZ_SECONDS:-10}
 runs=${FUZZ_RUNS:-2000000}
+timeout=${FUZZ_TIMEOUT:-30}
 jobs=${FUZZ_BUILD_JOBS:-2}
 if [ ! -f "$build/build.ninja" ]; then
   setup_log=$(mktemp)
@@ -30,7 +32,7 @@ for h in ${FUZZ_HARNESSES:-elf_direct elf_lief ldcache dlopen_note python_scan s
   mkdir -p "$corpus/$h"
   log=$work/$h.log
   # New inputs go to the work corpus; the seeds are read only.
-  if "$build/fuzz/fuzz_$h" -runs="$runs" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
+  if "$build/fuzz/fuzz_$h" -runs="$runs" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2048 \
        -artifact_prefix="$work/$h-" -print_final_stats=1 "$corpus/$h" "$work/seeds/$h" >"$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
