@@ -114,30 +114,32 @@ std::optional<Found> ModuleFinder::find_on(Context& ctx, const Layout& layout, c
   return std::nullopt;
 }
 
-const std::unordered_set<std::string>* ModuleFinder::entries_of(Context& ctx, const std::string& canonical) {
-  if (auto it = entries_.find(canonical); it != entries_.end()) return it->second ? &*it->second : nullptr;
-  std::optional<std::unordered_set<std::string>> names;
+const ModuleFinder::Listing& ModuleFinder::listing(Context& ctx, const std::string& canonical) {
+  if (auto it = listings_.find(canonical); it != listings_.end()) return it->second;
+  Listing l;
   try {
-    auto listed = ctx.root.list_dir(canonical);
-    names.emplace(std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
-  } catch (const Error&) {
-    // Left to the probes of each name, which say why.
+    auto entries = ctx.root.list_dir(canonical);
+    l.entries.emplace(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+    for (const auto& entry : *l.entries) l.stems.insert(entry.substr(0, entry.find('.')));
+  } catch (const Error& e) {
+    l.error = e.what();
   }
-  auto& kept = entries_.emplace(canonical, std::move(names)).first->second;
-  return kept ? &*kept : nullptr;
+  return listings_.emplace(canonical, std::move(l)).first->second;
+}
+
+const std::unordered_set<std::string>* ModuleFinder::entries_of(Context& ctx, const std::string& canonical) {
+  const Listing& l = listing(ctx, canonical);
+  return l.entries ? &*l.entries : nullptr;  // unlistable: left to the probes of each name, which say why
 }
 
 const std::set<std::string>& ModuleFinder::names_in(Context& ctx, const std::string& dir) {
-  if (auto it = listings_.find(dir); it != listings_.end()) return it->second;
-  std::set<std::string> names;
-  if (auto d = ctx.lookup(dir); d && d->exists && d->stat.type == FileType::Directory) {
-    try {
-      for (const auto& entry : ctx.root.list_dir(d->path)) names.insert(entry.substr(0, entry.find('.')));
-    } catch (const Error& e) {
-      ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, d->path, e.what());
-    }
-  }
-  return listings_.emplace(dir, std::move(names)).first->second;
+  static const std::set<std::string> kNone;
+  auto d = ctx.lookup(dir);
+  if (!d || !d->exists || d->stat.type != FileType::Directory) return kNone;
+  const Listing& l = listing(ctx, d->path);
+  if (!l.entries && reported_.insert(d->path).second)
+    ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, d->path, l.error);
+  return l.stems;
 }
 
 bool ModuleFinder::may_exist(Context& ctx, const Layout& layout, const std::vector<std::string>& dirs,

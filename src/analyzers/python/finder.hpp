@@ -51,17 +51,25 @@ class ModuleFinder {
                               const std::string& fullname);
   std::optional<Found> find_on(Context& ctx, const Layout& layout, const std::vector<std::string>& path,
                                const std::string& tail);
-  // Module-like names in a directory: entries without their loader suffix ("json", "_json").
+  // A directory listed once (FileFinder's cache of its directory): its entries, and their module-like
+  // names without the loader suffix ("json", "_json"); or why it could not be listed.
+  struct Listing {
+    std::optional<std::unordered_set<std::string>> entries;  // nullopt: could not be listed
+    std::set<std::string> stems;
+    std::string error;
+  };
+  const Listing& listing(Context& ctx, const std::string& canonical);
+  // Module-like names in the directory `dir` (resolved first); a directory that cannot be listed is
+  // diagnosed once and has none.
   const std::set<std::string>& names_in(Context& ctx, const std::string& dir);
-  // The entries of the directory at canonical path `canonical`, listed once (FileFinder's cache of its
-  // directory); nullptr when it cannot be listed.
+  // The entries of the directory at canonical path `canonical`; nullptr when it cannot be listed.
   const std::unordered_set<std::string>* entries_of(Context& ctx, const std::string& canonical);
 
   // ctx.lookup(), or in peek() the root's resolve() with its errors counted, not diagnosed.
   std::optional<Resolved> lookup(Context& ctx, const std::string& path);
 
-  std::map<std::string, std::set<std::string>> listings_;
-  std::unordered_map<std::string, std::optional<std::unordered_set<std::string>>> entries_;
+  std::unordered_map<std::string, Listing> listings_;  // by canonical path
+  std::set<std::string> reported_;                    // unlistable directories already diagnosed
   bool quiet_ = false;   // in peek()
   bool missed_ = false;  // peek() met a path it could not resolve: its answers are not kept
   // Answers already given, by layout, script directories and name: a root does not change while it

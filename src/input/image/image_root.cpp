@@ -1,6 +1,7 @@
 // ImageRoot: an unpacked image served as a root. The tree is the staging directory (a directory root
-// over it) or, lazily, the memory tree, with regular files served by DeferredFiles; owners, modes, mtimes and xattrs are what the image declared (EntryMeta), which a
-// non-root user could not apply; the config is parsed once, for the stages that run its program.
+// over it) or, lazily, the memory tree, with regular files served by DeferredFiles; owners, modes,
+// mtimes and xattrs are what the image declared (EntryMeta), which a non-root user could not apply; the
+// config is parsed once, for the stages that run its program.
 #include <sys/stat.h>
 
 #include <algorithm>
