@@ -34,8 +34,11 @@ std::pair<Graph::Vertex, bool> Graph::add_file(const std::string& path, const St
 
 template <class R>
 bool Graph::insert_edge(Vertex from, Vertex to, R&& reason) {
+  // A filter before the comparison with each reason already on the edge, so it need not tell every
+  // pair apart: the detail, which differs between two reasons of one edge (one kind, one analyzer,
+  // the from vertex's own path nearly always), is the only string hashed.
   std::size_t h = std::hash<std::size_t>{}(from) * 31 + std::hash<std::size_t>{}(to);
-  for (const std::string* s : {&reason.analyzer, &reason.from, &reason.detail}) h = h * 31 + std::hash<std::string>{}(*s);
+  h = h * 31 + std::hash<std::string>{}(reason.detail);
   h = h * 31 + static_cast<std::size_t>(reason.kind);
   if (edge_hashes_.count(h))
     for (auto [e, end] = boost::out_edges(from, g_); e != end; ++e)

@@ -1,6 +1,8 @@
 // ElfCache (see elf_cache.hpp).
 #include "analyzers/elf/elf_cache.hpp"
 
+#include <sys/stat.h>
+
 #include "raison/error.hpp"
 #include "util/fd.hpp"
 
@@ -17,13 +19,32 @@ const ElfInfo* ElfCache::get(Context& ctx, const std::string& canonical, const S
   if (const auto known = ctx.root.known_head(canonical); known && !known->starts_with("\x7f" "ELF"))
     return cache_.emplace(stat.id, nullptr).first->second.get();
   try {
-    Fd f(ctx.root.open_read(canonical));
-    if (auto e = read_elf(f.get(), stat.size, reader_)) info = std::make_unique<ElfInfo>(std::move(*e));
+    auto here = [&] {
+      Fd f(ctx.root.open_read(canonical));
+      return read_elf(f.get(), stat.size, reader_);
+    };
+    std::optional<ElfInfo> e = ahead_ ? ahead_->take(canonical, here) : here();
+    if (e) info = std::make_unique<ElfInfo>(std::move(*e));
   } catch (const Error& e) {
     // One bad file is one diagnostic; the loader goes on as glibc's does past a file it cannot use.
     ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, canonical, std::string("cannot read ELF: ") + e.what());
   }
   return cache_.emplace(stat.id, std::move(info)).first->second.get();
+}
+
+void ElfCache::hint(Context& ctx, const std::string& canonical) {
+  // The LIEF reader is not known to be safe on two threads at once; it stays on this one.
+  if (reader_ != ElfReaderKind::Direct) return;
+  if (!ahead_) {
+    const Root& root = ctx.root;
+    ahead_ = std::make_unique<Ahead<std::optional<ElfInfo>>>([&root](const std::string& path) {
+      Fd f(root.open_read(path));
+      struct stat st;
+      if (::fstat(f.get(), &st) != 0) throw_errno(path);
+      return read_elf(f.get(), static_cast<std::uint64_t>(st.st_size), ElfReaderKind::Direct);
+    });
+  }
+  ahead_->hint(canonical);
 }
 
 const ElfInfo* ElfCache::get(Context& ctx, Graph::Vertex v) {

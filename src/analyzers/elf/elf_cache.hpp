@@ -4,9 +4,11 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "analysis/analyzer.hpp"
 #include "analyzers/elf/elf_file.hpp"
+#include "util/ahead.hpp"
 
 namespace raison::elf {
 
@@ -23,9 +25,13 @@ class ElfCache {
   // The dotted identifiers among the .rodata strings of the ELF file at v (read_rodata_identifiers),
   // read once; empty when it cannot be read (diagnosed once).
   const std::vector<std::string>& rodata_identifiers(Context& ctx, Graph::Vertex v);
+  // The regular file at `canonical` will probably be asked for: with the direct reader, a worker on
+  // a second core reads it meanwhile (util/ahead.hpp). The answer get() gives is the same.
+  void hint(Context& ctx, const std::string& canonical);
 
  private:
   ElfReaderKind reader_;
+  std::unique_ptr<Ahead<std::optional<ElfInfo>>> ahead_;  // made at the first hint
   std::map<FileId, std::unique_ptr<ElfInfo>> cache_;  // nullptr: not ELF or unreadable
   std::map<FileId, std::vector<std::string>> identifiers_;
 };

@@ -383,7 +383,10 @@ class PythonAnalyzer final : public Analyzer {
   // the same answers find() will give) so that ahead_ reads and scans them while this thread goes
   // on with the imports one by one. A wrong guess costs a scan on the other core, nothing else.
   ScanAhead& ahead(Context& ctx) {
-    if (!ahead_) ahead_ = std::make_unique<ScanAhead>(ctx.root, kMaxSource);
+    if (!ahead_) {
+      const Root& root = ctx.root;
+      ahead_ = std::make_unique<ScanAhead>([&root](const std::string& path) { return read_and_scan(root, path, kMaxSource); });
+    }
     return *ahead_;
   }
 
