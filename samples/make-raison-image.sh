@@ -26,12 +26,15 @@ fi
 rootfs=$work/rootfs
 cp -a "$root" "$rootfs"
 
-# The Debian packages that hold the libraries raison and its LIEF reader module (raison-elf-lief.so,
-# dlopened for --elf-reader lief) are linked against (as the loader resolves them here), those the root
-# lacks installed into it with dpkg, their dependencies too.
+# The Debian packages that hold the libraries raison needs, as raison itself finds them here: those it
+# links, those its .note.dlopen names (libarchive, libcrypto and ISA-L, loaded at their first use; its LIEF
+# reader module, raison-elf-lief.so, for --elf-reader lief) and what they link. Those the root lacks are
+# installed into it with dpkg, their dependencies too.
 # (dpkg -S knows a library by the path its package ships; under merged /usr that may be either name.)
-module=$(dirname "$raison")/raison-elf-lief.so
-pkgs=$(for lib in $(ldd "$raison" "$module" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u); do
+libs=$("$raison" closure / --seed "$raison" --dlopen-priority suggested --analyzers elf --list -q |
+  while read -r f; do if [ -f "$f" ] && [ ! -L "$f" ]; then echo "$f"; fi; done)
+grep -q '/raison-elf-lief\.so$' <<<"$libs" || { echo "make-raison-image: raison's closure lacks its LIEF module" >&2; exit 1; }
+pkgs=$(for lib in $libs; do
   dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "${lib#/usr}" 2>/dev/null || true
 done | cut -d: -f1 | sort -u)
 mkdir -p "$work/debs"

@@ -1,8 +1,6 @@
 // The reproducible tar stream and the layer written with it. Two libarchive writers in a chain: the
 // tar writer's output is hashed (diff_id) and fed to a "raw" writer whose only job is the compression
 // filter; its output is hashed (digest) and written to the fd. Uncompressed, the tar goes straight out.
-#include <archive.h>
-#include <archive_entry.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "emit/image_writer.hpp"
+#include "input/image/libarchive.hpp"
 #include "raison/emit.hpp"
 #include "raison/error.hpp"
 #include "util/fd.hpp"
@@ -38,7 +37,7 @@ std::int64_t reproducible_time() {
 namespace {
 
 std::string error_text(archive* a) {
-  const char* m = archive_error_string(a);
+  const char* m = la().archive_error_string(a);
   return m ? m : "libarchive failed";
 }
 
@@ -79,8 +78,8 @@ struct TarStream::Impl {
   Impl(int fd_, std::int64_t mtime_, bool hash_) : fd(fd_), mtime(mtime_), hash(hash_) {}
   ~Impl() {
     discard = true;
-    if (tar) archive_write_free(tar);
-    if (zip) archive_write_free(zip);
+    if (tar) la().archive_write_free(tar);
+    if (zip) la().archive_write_free(zip);
   }
 
   ssize_t out(const void* data, size_t n) {
@@ -106,7 +105,7 @@ struct TarStream::Impl {
     s->tar_bytes += n;
     if (!s->zip) return s->out(data, n);
     for (size_t done = 0; done < n;) {
-      la_ssize_t w = archive_write_data(s->zip, static_cast<const char*>(data) + done, n - done);
+      la_ssize_t w = la().archive_write_data(s->zip, static_cast<const char*>(data) + done, n - done);
       if (w <= 0) {
         if (s->error.empty()) s->error = std::string("compressing: ") + error_text(s->zip);
         return -1;
@@ -127,22 +126,22 @@ struct TarStream::Impl {
 
   archive_entry* entry(const std::string& name, unsigned type, std::uint32_t mode, std::uint32_t uid,
                        std::uint32_t gid) {
-    archive_entry* e = archive_entry_new();
+    archive_entry* e = la().archive_entry_new();
     if (!e) throw Error("out of memory");
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_filetype(e, type);
-    archive_entry_set_perm(e, mode & 07777);
+    la().archive_entry_set_pathname(e, name.c_str());
+    la().archive_entry_set_filetype(e, type);
+    la().archive_entry_set_perm(e, mode & 07777);
     // Numeric owners only: with no uname/gname set, none is written.
-    archive_entry_set_uid(e, uid);
-    archive_entry_set_gid(e, gid);
-    archive_entry_set_mtime(e, mtime, 0);
+    la().archive_entry_set_uid(e, uid);
+    la().archive_entry_set_gid(e, gid);
+    la().archive_entry_set_mtime(e, mtime, 0);
     return e;
   }
 
   void header(archive_entry* e, const std::string& name) {
     Utf8Ctype ctype;
-    int r = archive_write_header(tar, e);
-    archive_entry_free(e);
+    int r = la().archive_write_header(tar, e);
+    la().archive_entry_free(e);
     check(tar, r, name);
   }
 };
@@ -154,36 +153,36 @@ TarStream::TarStream(int fd, Compression compression, std::int64_t mtime, bool h
     Utf8Ctype ctype;
     Impl& s = *impl_;
     if (compression != Compression::None) {
-      s.zip = archive_write_new();
+      s.zip = la().archive_write_new();
       if (!s.zip) throw Error("out of memory");
       if (compression == Compression::Gzip) {
-        s.check(s.zip, archive_write_add_filter_gzip(s.zip), "gzip");
+        s.check(s.zip, la().archive_write_add_filter_gzip(s.zip), "gzip");
         // The gzip header would otherwise carry the time of writing.
-        s.check(s.zip, archive_write_set_options(s.zip, "gzip:!timestamp"), "gzip");
+        s.check(s.zip, la().archive_write_set_options(s.zip, "gzip:!timestamp"), "gzip");
       } else {
-        s.check(s.zip, archive_write_add_filter_zstd(s.zip), "zstd");
+        s.check(s.zip, la().archive_write_add_filter_zstd(s.zip), "zstd");
       }
-      s.check(s.zip, archive_write_set_format_raw(s.zip), "compressor");
+      s.check(s.zip, la().archive_write_set_format_raw(s.zip), "compressor");
       // No blocking and no padding: the compressed stream ends where the compressor ends it.
-      s.check(s.zip, archive_write_set_bytes_per_block(s.zip, 0), "compressor");
-      s.check(s.zip, archive_write_open(s.zip, &s, nullptr, &Impl::on_zip, nullptr), "compressor");
-      archive_entry* e = archive_entry_new();
-      archive_entry_set_pathname(e, "layer");
-      archive_entry_set_filetype(e, AE_IFREG);
-      int r = archive_write_header(s.zip, e);
-      archive_entry_free(e);
+      s.check(s.zip, la().archive_write_set_bytes_per_block(s.zip, 0), "compressor");
+      s.check(s.zip, la().archive_write_open(s.zip, &s, nullptr, &Impl::on_zip, nullptr), "compressor");
+      archive_entry* e = la().archive_entry_new();
+      la().archive_entry_set_pathname(e, "layer");
+      la().archive_entry_set_filetype(e, AE_IFREG);
+      int r = la().archive_write_header(s.zip, e);
+      la().archive_entry_free(e);
       s.check(s.zip, r, "compressor");
     }
-    s.tar = archive_write_new();
+    s.tar = la().archive_write_new();
     if (!s.tar) throw Error("out of memory");
     // Restricted pax writes an extended header only when ustar cannot say it, and names it
     // "dir/PaxHeader/name" (no pid); SCHILY.xattr alone is what Docker, containerd and GNU tar read.
-    s.check(s.tar, archive_write_set_format_pax_restricted(s.tar), "tar");
-    s.check(s.tar, archive_write_set_options(s.tar, "xattrheader=SCHILY"), "tar");
-    s.check(s.tar, archive_write_set_bytes_per_block(s.tar, 1 << 16), "tar");
+    s.check(s.tar, la().archive_write_set_format_pax_restricted(s.tar), "tar");
+    s.check(s.tar, la().archive_write_set_options(s.tar, "xattrheader=SCHILY"), "tar");
+    s.check(s.tar, la().archive_write_set_bytes_per_block(s.tar, 1 << 16), "tar");
     // The end-of-archive blocks, then nothing: the same bytes whatever the output is.
-    s.check(s.tar, archive_write_set_bytes_in_last_block(s.tar, 1), "tar");
-    s.check(s.tar, archive_write_open(s.tar, &s, nullptr, &Impl::on_tar, nullptr), "tar");
+    s.check(s.tar, la().archive_write_set_bytes_in_last_block(s.tar, 1), "tar");
+    s.check(s.tar, la().archive_write_open(s.tar, &s, nullptr, &Impl::on_tar, nullptr), "tar");
   }
 }
 
@@ -193,8 +192,8 @@ void TarStream::add_file(const std::string& name, std::uint32_t mode, std::uint3
                          std::uint64_t size, int fd, const std::string* capability) {
   Impl& s = *impl_;
   archive_entry* e = s.entry(name, AE_IFREG, mode, uid, gid);
-  archive_entry_set_size(e, la_int64_t(size));
-  if (capability) archive_entry_xattr_add_entry(e, "security.capability", capability->data(), capability->size());
+  la().archive_entry_set_size(e, la_int64_t(size));
+  if (capability) la().archive_entry_xattr_add_entry(e, "security.capability", capability->data(), capability->size());
   s.header(e, name);
   for (std::uint64_t left = size; left > 0;) {
     ssize_t n = ::read(fd, s.buf.data(), std::min<std::uint64_t>(left, s.buf.size()));
@@ -204,21 +203,21 @@ void TarStream::add_file(const std::string& name, std::uint32_t mode, std::uint3
     }
     if (n == 0) throw Error(name + ": file shrank while being written (" + std::to_string(size - left) + " of " +
                             std::to_string(size) + " bytes)");
-    if (archive_write_data(s.tar, s.buf.data(), size_t(n)) < 0) s.check(s.tar, ARCHIVE_FATAL, name);
+    if (la().archive_write_data(s.tar, s.buf.data(), size_t(n)) < 0) s.check(s.tar, ARCHIVE_FATAL, name);
     left -= std::uint64_t(n);
   }
   char extra;
   if (::read(fd, &extra, 1) > 0) throw Error(name + ": file grew while being written");
-  s.check(s.tar, archive_write_finish_entry(s.tar), name);
+  s.check(s.tar, la().archive_write_finish_entry(s.tar), name);
 }
 
 void TarStream::add_bytes(const std::string& name, std::uint32_t mode, std::string_view data) {
   Impl& s = *impl_;
   archive_entry* e = s.entry(name, AE_IFREG, mode, 0, 0);
-  archive_entry_set_size(e, la_int64_t(data.size()));
+  la().archive_entry_set_size(e, la_int64_t(data.size()));
   s.header(e, name);
-  if (!data.empty() && archive_write_data(s.tar, data.data(), data.size()) < 0) s.check(s.tar, ARCHIVE_FATAL, name);
-  s.check(s.tar, archive_write_finish_entry(s.tar), name);
+  if (!data.empty() && la().archive_write_data(s.tar, data.data(), data.size()) < 0) s.check(s.tar, ARCHIVE_FATAL, name);
+  s.check(s.tar, la().archive_write_finish_entry(s.tar), name);
 }
 
 void TarStream::add_dir(const std::string& name, std::uint32_t mode, std::uint32_t uid, std::uint32_t gid) {
@@ -230,24 +229,24 @@ void TarStream::add_dir(const std::string& name, std::uint32_t mode, std::uint32
 void TarStream::add_symlink(const std::string& name, const std::string& target, std::uint32_t uid,
                             std::uint32_t gid) {
   archive_entry* e = impl_->entry(name, AE_IFLNK, 0777, uid, gid);
-  archive_entry_set_symlink(e, target.c_str());
+  la().archive_entry_set_symlink(e, target.c_str());
   impl_->header(e, name);
 }
 
 void TarStream::add_hardlink(const std::string& name, const std::string& target, std::uint32_t mode,
                              std::uint32_t uid, std::uint32_t gid) {
   archive_entry* e = impl_->entry(name, AE_IFREG, mode, uid, gid);
-  archive_entry_set_hardlink(e, target.c_str());
-  archive_entry_set_size(e, 0);
+  la().archive_entry_set_hardlink(e, target.c_str());
+  la().archive_entry_set_size(e, 0);
   impl_->header(e, name);
 }
 
 StreamDigests TarStream::finish() {
   Impl& s = *impl_;
-  s.check(s.tar, archive_write_close(s.tar), "finishing tar");
+  s.check(s.tar, la().archive_write_close(s.tar), "finishing tar");
   if (s.zip) {
-    s.check(s.zip, archive_write_finish_entry(s.zip), "finishing compression");
-    s.check(s.zip, archive_write_close(s.zip), "finishing compression");
+    s.check(s.zip, la().archive_write_finish_entry(s.zip), "finishing compression");
+    s.check(s.zip, la().archive_write_close(s.zip), "finishing compression");
   }
   StreamDigests d;
   d.uncompressed_size = s.tar_bytes;

@@ -12,25 +12,47 @@
 #include <vector>
 
 #include "raison/error.hpp"
+#include "util/lazy_lib.hpp"
+#include "util/sonames.hpp"
 
 namespace raison {
 namespace {
 
-const EVP_MD* sha256_md() {
-  static const EVP_MD* md = [] {
-    const EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return m ? m : EVP_sha256();
+// libcrypto, loaded on first use (util/lazy_lib.hpp), called through crypto(); and its SHA-256, fetched
+// once per process.
+struct Libcrypto {
+  decltype(&::EVP_MD_CTX_new) md_ctx_new;
+  decltype(&::EVP_MD_CTX_free) md_ctx_free;
+  decltype(&::EVP_DigestInit_ex) digest_init;
+  decltype(&::EVP_DigestUpdate) digest_update;
+  decltype(&::EVP_DigestFinal_ex) digest_final;
+  const EVP_MD* sha256;
+};
+const Libcrypto& crypto() {
+  static const Libcrypto table = [] {
+    LazyLib lib(kLibcryptoSoname, "SHA-256 digests");
+    const EVP_MD* md = lib.function<decltype(&::EVP_MD_fetch)>("EVP_MD_fetch")(nullptr, "SHA256", nullptr);
+    if (md == nullptr) md = lib.function<decltype(&::EVP_sha256)>("EVP_sha256")();
+    return Libcrypto{.md_ctx_new = lib.function<decltype(&::EVP_MD_CTX_new)>("EVP_MD_CTX_new"),
+                     .md_ctx_free = lib.function<decltype(&::EVP_MD_CTX_free)>("EVP_MD_CTX_free"),
+                     .digest_init = lib.function<decltype(&::EVP_DigestInit_ex)>("EVP_DigestInit_ex"),
+                     .digest_update = lib.function<decltype(&::EVP_DigestUpdate)>("EVP_DigestUpdate"),
+                     .digest_final = lib.function<decltype(&::EVP_DigestFinal_ex)>("EVP_DigestFinal_ex"),
+                     .sha256 = md};
   }();
-  return md;
+  return table;
 }
 
 }  // namespace
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(ctx_, sha256_md(), nullptr) != 1) throw std::bad_alloc();
+Sha256::Sha256() : ctx_(crypto().md_ctx_new()) {
+  if (!ctx_ || crypto().digest_init(ctx_, crypto().sha256, nullptr) != 1) throw std::bad_alloc();
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
+// A moved-from object holds no context, and had no table to load.
+Sha256::~Sha256() {
+  if (ctx_) crypto().md_ctx_free(ctx_);
+}
 
 Sha256::Sha256(Sha256&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
 
@@ -40,13 +62,13 @@ Sha256& Sha256::operator=(Sha256&& other) noexcept {
 }
 
 void Sha256::update(std::string_view data) {
-  if (!data.empty()) EVP_DigestUpdate(ctx_, data.data(), data.size());
+  if (!data.empty()) crypto().digest_update(ctx_, data.data(), data.size());
 }
 
 std::array<std::uint8_t, 32> Sha256::digest() {
   std::array<std::uint8_t, 32> out{};
   unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx_, out.data(), &len);
+  crypto().digest_final(ctx_, out.data(), &len);
   return out;
 }
 

@@ -2,8 +2,6 @@
 // image's config and layer members of the outer tar. The outer tar is indexed in one pass (a compressed
 // one decompressed once, privately); a member is then streamed out of the plain tar, its predecessors'
 // data skipped by seeking: nothing is decompressed twice or held in memory.
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -35,13 +33,13 @@ constexpr std::size_t kMaxConfig = 16 << 20;
 constexpr int kMaxMemberLinks = 8;
 
 ArchivePtr open_outer(const std::string& file) {
-  ArchivePtr a(archive_read_new());
-  archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_zstd(a.get());
-  archive_read_support_filter_xz(a.get());
-  archive_read_support_filter_bzip2(a.get());
-  archive_read_support_format_tar(a.get());
-  if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
+  ArchivePtr a(la().archive_read_new());
+  la().archive_read_support_filter_gzip(a.get());
+  la().archive_read_support_filter_zstd(a.get());
+  la().archive_read_support_filter_xz(a.get());
+  la().archive_read_support_filter_bzip2(a.get());
+  la().archive_read_support_format_tar(a.get());
+  if (la().archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
     throw Error(std::string("not a tar: ") + archive_message(a.get()));
   return a;
 }
@@ -91,8 +89,8 @@ class OuterTar {
   OuterTar(const std::string& file, const ImageOpenOptions& opt) {
     ArchivePtr a = open_outer(file);
     archive_entry* e;
-    int r = archive_read_next_header(a.get(), &e);  // the filters are known once data was read
-    bool compressed = archive_filter_count(a.get()) > 1;
+    int r = la().archive_read_next_header(a.get(), &e);  // the filters are known once data was read
+    bool compressed = la().archive_filter_count(a.get()) > 1;
     a.reset();
     if (compressed) {
       decompress(file, opt);
@@ -101,21 +99,21 @@ class OuterTar {
       path_ = file;
     }
     a = open_outer(path_);
-    while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    while ((r = la().archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
       Entry entry;
-      std::string name = normal(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
-      if (const char* h = archive_entry_hardlink(e)) {
+      std::string name = normal(la().archive_entry_pathname(e) ? la().archive_entry_pathname(e) : "");
+      if (const char* h = la().archive_entry_hardlink(e)) {
         entry.link = normal(h);
-      } else if (archive_entry_filetype(e) == AE_IFLNK) {
+      } else if (la().archive_entry_filetype(e) == AE_IFLNK) {
         entry.symlink = true;
         try {  // an error only if a member is looked up through it
-          entry.link = link_target(name, archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+          entry.link = link_target(name, la().archive_entry_symlink(e) ? la().archive_entry_symlink(e) : "");
         } catch (const Error& err) {
           entry.bad = err.what();
         }
       } else {
-        entry.regular = archive_entry_filetype(e) == AE_IFREG;
-        entry.size = static_cast<std::uint64_t>(archive_entry_size(e));
+        entry.regular = la().archive_entry_filetype(e) == AE_IFREG;
+        entry.size = static_cast<std::uint64_t>(la().archive_entry_size(e));
       }
       entry.ordinal = members_++;
       index_.try_emplace(std::move(name), std::move(entry));  // the first member of a name, as before
@@ -172,20 +170,20 @@ class OuterTar {
     if (!plain_.valid()) throw_errno("decompressing the archive into " + dir);
     struct stat st;
     if (::stat(file.c_str(), &st) != 0) throw_errno(file);
-    ArchivePtr raw(archive_read_new());
-    archive_read_support_filter_gzip(raw.get());
-    archive_read_support_filter_zstd(raw.get());
-    archive_read_support_filter_xz(raw.get());
-    archive_read_support_filter_bzip2(raw.get());
-    archive_read_support_format_raw(raw.get());
+    ArchivePtr raw(la().archive_read_new());
+    la().archive_read_support_filter_gzip(raw.get());
+    la().archive_read_support_filter_zstd(raw.get());
+    la().archive_read_support_filter_xz(raw.get());
+    la().archive_read_support_filter_bzip2(raw.get());
+    la().archive_read_support_format_raw(raw.get());
     archive_entry* e;
-    if (archive_read_open_filename(raw.get(), file.c_str(), 1 << 16) != ARCHIVE_OK ||
-        archive_read_next_header(raw.get(), &e) != ARCHIVE_OK)
+    if (la().archive_read_open_filename(raw.get(), file.c_str(), 1 << 16) != ARCHIVE_OK ||
+        la().archive_read_next_header(raw.get(), &e) != ARCHIVE_OK)
       throw Error(std::string("decompressing the archive: ") + archive_message(raw.get()));
     std::vector<char> buf(1 << 16);
     std::uint64_t total = 0;
     for (;;) {
-      la_ssize_t n = archive_read_data(raw.get(), buf.data(), buf.size());
+      la_ssize_t n = la().archive_read_data(raw.get(), buf.data(), buf.size());
       if (n < 0) throw Error(std::string("decompressing the archive: ") + archive_message(raw.get()));
       if (n == 0) break;
       total += static_cast<std::uint64_t>(n);
@@ -216,17 +214,17 @@ class Member final : public ByteSource {
     a_ = open_outer(outer.path());
     archive_entry* e;
     int r;
-    for (std::uint64_t i = 0; (r = archive_read_next_header(a_.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN; ++i) {
+    for (std::uint64_t i = 0; (r = la().archive_read_next_header(a_.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN; ++i) {
       if (i < f.ordinal) continue;
-      if (i > f.ordinal || archive_entry_filetype(e) != AE_IFREG) break;
-      size_ = static_cast<std::uint64_t>(archive_entry_size(e));
+      if (i > f.ordinal || la().archive_entry_filetype(e) != AE_IFREG) break;
+      size_ = static_cast<std::uint64_t>(la().archive_entry_size(e));
       return;
     }
     throw Error("member " + printable(f.name) + " changed while the archive was read");
   }
 
   std::size_t read(void* buf, std::size_t n) override {
-    la_ssize_t r = archive_read_data(a_.get(), buf, n);
+    la_ssize_t r = la().archive_read_data(a_.get(), buf, n);
     if (r < 0) throw Error(std::string("reading the archive: ") + archive_message(a_.get()));
     return static_cast<std::size_t>(r);
   }
@@ -306,8 +304,8 @@ bool looks_like_docker_archive(const std::string& file) {
   }
   archive_entry* e;
   int r;
-  while ((r = archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-    std::string n = normal(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
+  while ((r = la().archive_read_next_header(a.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    std::string n = normal(la().archive_entry_pathname(e) ? la().archive_entry_pathname(e) : "");
     if (n == "manifest.json") return true;
     // Stop at the first name a `docker save` never writes: a rootfs tarball is told from its first entry.
     std::string top = n.substr(0, n.find('/'));

@@ -2,8 +2,6 @@
 // out in order, every field read from untrusted bytes checked here, no filesystem access.
 #include "input/image/entry.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <limits.h>
 #include <sys/stat.h>
 
@@ -27,21 +25,21 @@ constexpr std::size_t kMaxXattrBytes = 256 * 1024;
 // Mode, owners, mtime and xattrs, within their caps.
 EntryMeta meta_of(archive_entry* e) {
   EntryMeta m;
-  m.mode = archive_entry_mode(e);
-  la_int64_t uid = archive_entry_uid(e), gid = archive_entry_gid(e);
+  m.mode = la().archive_entry_mode(e);
+  la_int64_t uid = la().archive_entry_uid(e), gid = la().archive_entry_gid(e);
   if (uid < 0 || uid > 0xfffffffe || gid < 0 || gid > 0xfffffffe) throw Error("owner id out of range");
   m.uid = static_cast<std::uint32_t>(uid);
   m.gid = static_cast<std::uint32_t>(gid);
-  m.mtime = archive_entry_mtime(e);
+  m.mtime = la().archive_entry_mtime(e);
   const char* name;
   const void* value;
   std::size_t size;
-  int count = archive_entry_xattr_reset(e);
+  int count = la().archive_entry_xattr_reset(e);
   if (count > static_cast<int>(kMaxXattrs)) throw Error("more than " + std::to_string(kMaxXattrs) + " xattrs");
   if (count <= 0) return m;
   auto xattrs = std::make_shared<EntryMeta::Xattrs>();
   std::size_t total = 0;
-  while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+  while (la().archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
     if (size > kMaxXattrValue) throw Error("xattr " + printable(name) + " larger than 64 KiB");
     // One name once, the last spelling winning: libarchive's pax writer stores each xattr twice
     // (LIBARCHIVE.xattr and SCHILY.xattr records), and its reader returns both.
@@ -85,12 +83,12 @@ std::vector<std::string> entry_components(std::string_view name) {
 
 LayerEntry decode_entry(archive_entry* e) {
   LayerEntry out;
-  const char* raw_name = archive_entry_pathname(e);
+  const char* raw_name = la().archive_entry_pathname(e);
   if (!raw_name) throw Error("entry with an unreadable name");
   out.name = raw_name;
   out.path = entry_components(raw_name);
-  const char* hardlink = archive_entry_hardlink(e);
-  unsigned type = archive_entry_filetype(e);
+  const char* hardlink = la().archive_entry_hardlink(e);
+  unsigned type = la().archive_entry_filetype(e);
 
   // 1. "./" (or "/"): the root directory's own metadata.
   if (out.path.empty()) {
@@ -144,17 +142,17 @@ LayerEntry decode_entry(archive_entry* e) {
     out.kind = EntryKind::Directory;
   } else if (type == AE_IFLNK) {
     out.kind = EntryKind::Symlink;
-    const char* target = archive_entry_symlink(e);
+    const char* target = la().archive_entry_symlink(e);
     if (!target || !*target) throw Error("symlink with an empty target");
     if (std::strlen(target) >= PATH_MAX) throw Error("symlink target longer than PATH_MAX");
     out.target = target;
     out.meta.mode = S_IFLNK | 0777;
   } else {
     out.kind = EntryKind::File;
-    la_int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+    la_int64_t size = la().archive_entry_size_is_set(e) ? la().archive_entry_size(e) : 0;
     if (size < 0) throw Error("negative size");
     out.size = static_cast<std::uint64_t>(size);
-    out.sparse = archive_entry_sparse_count(e) > 0;
+    out.sparse = la().archive_entry_sparse_count(e) > 0;
   }
   return out;
 }
@@ -163,7 +161,7 @@ std::optional<EntryData::Block> EntryData::next() {
   const void* buf;
   std::size_t len;
   la_int64_t off;
-  int r = archive_read_data_block(tar_, &buf, &len, &off);
+  int r = la().archive_read_data_block(tar_, &buf, &len, &off);
   if (r == ARCHIVE_EOF) return std::nullopt;
   if (r < ARCHIVE_WARN) throw Error(std::string("reading data: ") + archive_message(tar_));
   if (off < 0 || static_cast<std::uint64_t>(off) > size_ || len > size_ - static_cast<std::uint64_t>(off))

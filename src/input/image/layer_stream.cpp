@@ -5,8 +5,6 @@
 // the sink.
 #include "input/image/layer_stream.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <isa-l/igzip_lib.h>
 
 #include <atomic>
@@ -20,6 +18,8 @@
 #include <thread>
 
 #include "input/image/libarchive.hpp"
+#include "util/lazy_lib.hpp"
+#include "util/sonames.hpp"
 #include "raison/error.hpp"
 #include "util/printable.hpp"
 #include "util/sha256.hpp"
@@ -29,6 +29,22 @@ namespace raison {
 namespace {
 
 constexpr std::size_t kBuf = 128 * 1024;
+
+// ISA-L's inflater, loaded on first use (util/lazy_lib.hpp), called through isal().
+struct Isal {
+  decltype(&::isal_inflate_init) inflate_init;
+  decltype(&::isal_inflate_reset) inflate_reset;
+  decltype(&::isal_inflate) inflate;
+};
+const Isal& isal() {
+  static const Isal table = [] {
+    LazyLib lib(kIsalSoname, "gzip layers");
+    return Isal{.inflate_init = lib.function<decltype(&::isal_inflate_init)>("isal_inflate_init"),
+                .inflate_reset = lib.function<decltype(&::isal_inflate_reset)>("isal_inflate_reset"),
+                .inflate = lib.function<decltype(&::isal_inflate)>("isal_inflate")};
+  }();
+  return table;
+}
 
 std::string isal_cause(int r) {
   switch (r) {
@@ -88,7 +104,7 @@ struct Pipeline {
     if (fill() == 0) return false;
     if (in_len >= 2 && static_cast<unsigned char>(in_buf[0]) == 0x1f && static_cast<unsigned char>(in_buf[1]) == 0x8b) {
       gzip = std::make_unique<inflate_state>();
-      isal_inflate_init(gzip.get());
+      isal().inflate_init(gzip.get());
       gzip->crc_flag = ISAL_GZIP;  // header parsed, CRC-32 and size of each member checked
       gzip->next_in = reinterpret_cast<std::uint8_t*>(in_buf.data());
       gzip->avail_in = static_cast<std::uint32_t>(in_len);
@@ -139,7 +155,7 @@ struct Pipeline {
         }
         std::uint8_t* next_in = z.next_in;
         std::uint32_t avail_in = z.avail_in;
-        isal_inflate_reset(&z);
+        isal().inflate_reset(&z);
         z.crc_flag = ISAL_GZIP;
         z.next_in = next_in;
         z.avail_in = avail_in;
@@ -147,7 +163,7 @@ struct Pipeline {
         z.avail_out = static_cast<std::uint32_t>(out_buf.size());
       }
       if (z.avail_in == 0 && !gzip_input(1)) throw Error("decompressing: truncated gzip input");
-      int r = isal_inflate(&z);
+      int r = isal().inflate(&z);
       if (r < 0) throw Error("decompressing: gzip decompression failed (" + isal_cause(r) + ")");
     }
     return out_buf.size() - z.avail_out;
@@ -165,7 +181,7 @@ struct Pipeline {
         return -1;
       }
     } else {
-      n = archive_read_data(raw, out_buf.data(), out_buf.size());
+      n = la().archive_read_data(raw, out_buf.data(), out_buf.size());
       if (n < 0) {
         if (!produced_error) produced_error = Error(std::string("decompressing: ") + archive_message(raw));
         return -1;
@@ -331,34 +347,34 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
   archive_entry* e;
   int r;
   if (!p.gzip) {
-    raw.reset(archive_read_new());
-    archive_read_support_filter_gzip(raw.get());
-    archive_read_support_filter_zstd(raw.get());
-    archive_read_support_filter_xz(raw.get());
-    archive_read_support_filter_lzma(raw.get());
-    archive_read_support_filter_bzip2(raw.get());
-    archive_read_support_format_raw(raw.get());
+    raw.reset(la().archive_read_new());
+    la().archive_read_support_filter_gzip(raw.get());
+    la().archive_read_support_filter_zstd(raw.get());
+    la().archive_read_support_filter_xz(raw.get());
+    la().archive_read_support_filter_lzma(raw.get());
+    la().archive_read_support_filter_bzip2(raw.get());
+    la().archive_read_support_format_raw(raw.get());
     p.raw = raw.get();
-    r = archive_read_open(raw.get(), &p, nullptr, read_stored, nullptr);
-    if (r == ARCHIVE_OK) r = archive_read_next_header(raw.get(), &e);
+    r = la().archive_read_open(raw.get(), &p, nullptr, read_stored, nullptr);
+    if (r == ARCHIVE_OK) r = la().archive_read_next_header(raw.get(), &e);
     if (r == ARCHIVE_EOF || (r < ARCHIVE_WARN && p.stored == 0 && !p.produced_error)) throw Error("empty layer (0 bytes)");
     if (r < ARCHIVE_WARN) p.fail(raw.get());
   }
   p.start_producer();
 
-  ArchivePtr tar(archive_read_new());
-  archive_read_support_format_tar(tar.get());
-  archive_read_support_format_empty(tar.get());
-  if (archive_read_open(tar.get(), &p, nullptr, read_unpacked, nullptr) != ARCHIVE_OK) {
+  ArchivePtr tar(la().archive_read_new());
+  la().archive_read_support_format_tar(tar.get());
+  la().archive_read_support_format_empty(tar.get());
+  if (la().archive_read_open(tar.get(), &p, nullptr, read_unpacked, nullptr) != ARCHIVE_OK) {
     if (!p.error) throw Error("not a tar: " + archive_message(tar.get()));
     p.fail(tar.get());
   }
   for (bool first = true;; first = false) {
-    r = archive_read_next_header(tar.get(), &e);
+    r = la().archive_read_next_header(tar.get(), &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN && first && !p.error) throw Error("not a tar: " + archive_message(tar.get()));
     if (r < ARCHIVE_WARN) p.fail(tar.get());
-    std::string name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "?";
+    std::string name = la().archive_entry_pathname(e) ? la().archive_entry_pathname(e) : "?";
     try {
       if (++budget.entries > options.max_entries)
         throw Error("more than " + std::to_string(options.max_entries) + " entries in the image");
