@@ -117,6 +117,9 @@ class Analyzer {
   virtual ~Analyzer() = default;
   virtual std::string_view name() const = 0;
   virtual void on_file(Context&, Graph::Vertex) {}
+  // Called as a file is added to the graph, before on_file gets it from the worklist: the moment to
+  // start reading it ahead (util/ahead.hpp). Reaches and diagnoses nothing.
+  virtual void on_added(Context&, Graph::Vertex) {}
   virtual void on_entry(Context&, Graph::Vertex) {}
   // Called once after the seeds are added, before the worklist runs.
   virtual void on_start(Context&) {}

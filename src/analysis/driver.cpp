@@ -134,7 +134,7 @@ class Driver final : public Context {
   Vertex add(const std::string& canonical, const Stat& st) {
     if (auto known = graph().find(canonical)) return *known;  // its directories are there already
     auto [v, added] = analysis.graph.add_file(canonical, st);
-    if (added) work_.push_back({v, false});
+    if (added) queue_file(v);
     std::string child = canonical;
     Vertex cv = v;
     while (child != "/") {
@@ -154,8 +154,13 @@ class Driver final : public Context {
     auto st = root.lstat(dir);
     if (!st) throw Error(dir + ": vanished during analysis");
     auto [v, added] = analysis.graph.add_file(dir, *st);
-    if (added) work_.push_back({v, false});
+    if (added) queue_file(v);
     return v;
+  }
+
+  void queue_file(Vertex v) {
+    work_.push_back({v, false});
+    for (auto& a : analyzers_) a->on_added(*this, v);
   }
 
   std::vector<std::unique_ptr<Analyzer>> analyzers_;

@@ -33,13 +33,11 @@ class ElfAnalyzer final : public Analyzer, public LibraryLoader {
   explicit ElfAnalyzer(std::shared_ptr<ElfCache> cache) : state_(std::move(cache)) {}
   std::string_view name() const override { return "elf"; }
 
-  // The seeds and kept files are in the graph before any analyzer runs: most of an ELF closure's reads
-  // when it has many programs. They are read ahead on a second core while the loader runs here.
-  void on_start(Context& ctx) override {
-    for (Graph::Vertex v = 0; v < ctx.graph().vertex_count(); ++v) {
-      const FileNode& n = ctx.graph().node(v);
-      if (v != ctx.graph().source() && n.stat.type == FileType::Regular) state_.elf->hint(ctx, n.path);
-    }
+  // Every file is read (on_file) to know whether it is ELF: each is read ahead on a second core from the
+  // moment it is added, while this thread goes on (the seeds' loaders, a Python import graph).
+  void on_added(Context& ctx, Graph::Vertex v) override {
+    const FileNode& n = ctx.graph().node(v);
+    if (n.stat.type == FileType::Regular) state_.elf->hint(ctx, n.path, n.stat);
   }
 
   void on_entry(Context& ctx, Graph::Vertex v) override {

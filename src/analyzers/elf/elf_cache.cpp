@@ -32,9 +32,10 @@ const ElfInfo* ElfCache::get(Context& ctx, const std::string& canonical, const S
   return cache_.emplace(stat.id, std::move(info)).first->second.get();
 }
 
-void ElfCache::hint(Context& ctx, const std::string& canonical) {
+void ElfCache::hint(Context& ctx, const std::string& canonical, const Stat& stat) {
   // The LIEF reader is not known to be safe on two threads at once; it stays on this one.
-  if (reader_ != ElfReaderKind::Direct) return;
+  if (reader_ != ElfReaderKind::Direct || cache_.count(stat.id)) return;
+  if (const auto known = ctx.root.known_head(canonical); known && !known->starts_with("\x7f" "ELF")) return;
   if (!ahead_) {
     const Root& root = ctx.root;
     ahead_ = std::make_unique<Ahead<std::optional<ElfInfo>>>([&root](const std::string& path) {

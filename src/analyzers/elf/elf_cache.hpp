@@ -26,8 +26,9 @@ class ElfCache {
   // read once; empty when it cannot be read (diagnosed once).
   const std::vector<std::string>& rodata_identifiers(Context& ctx, Graph::Vertex v);
   // The regular file at `canonical` will probably be asked for: with the direct reader, a worker on
-  // a second core reads it meanwhile (util/ahead.hpp). The answer get() gives is the same.
-  void hint(Context& ctx, const std::string& canonical);
+  // a second core reads it meanwhile (util/ahead.hpp), unless it is read already or known not to be
+  // ELF. The answer get() gives is the same.
+  void hint(Context& ctx, const std::string& canonical, const Stat& stat);
 
  private:
   ElfReaderKind reader_;
