@@ -50,7 +50,8 @@ std::string_view to_string(Diagnostic::Code code);
 struct Analysis {
   Graph graph;
   std::vector<Diagnostic> diagnostics;
-  // For each ELF entry point (seed, dlopen...): the files its dynamic loader maps, in load order.
+  // For each ELF entry point (seed, dlopen...): the files its dynamic loader maps, in load order
+  // (only with Options::record_load_order).
   std::map<std::string, std::vector<std::string>> loaded_by_entry;
   // Files whose content in outputs is made by raison instead of copied (a regenerated ld.so.cache),
   // by canonical path.

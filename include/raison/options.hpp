@@ -66,6 +66,10 @@ struct Options {
   // The closure is written as a root or an image (not only listed): rules marked "output" fire (the
   // directories every image is expected to have).
   bool for_output = false;
+  // Record, for each ELF entry point, the files its loader maps in load order
+  // (Analysis::loaded_by_entry, what --list-loaded prints): a list of paths per program, not made
+  // unless asked.
+  bool record_load_order = false;
 };
 
 }  // namespace raison

@@ -57,6 +57,7 @@ int run_closure(const ClosureArgs& args) {
   if (options.seeds.empty()) throw Error("nothing to start from: give --seed");
   // Written as a root or an image: what every image is expected to have comes too (output rules).
   options.for_output = out.has_value();
+  options.record_load_order = args.list_loaded;
 
   // Ownership: the root's package databases (dpkg, apk, Python distributions), read when something
   // shows it (an output, a manifest, an SBOM, the summary): on a full system, with -q and only a list

@@ -177,6 +177,7 @@ void LoaderRun::not_found(int from, const std::string& name) {
 }
 
 void LoaderRun::record_load_order() {
+  if (!ctx.options.record_load_order) return;
   std::vector<std::string> list;
   for (const auto& o : objects) list.push_back(ctx.graph().node(o.vertex).path);
   // Under each name of the entry point (a hardlinked program has several).
