@@ -3,7 +3,8 @@
 // if it got there (waiting for it when it is on that input) or here and now otherwise. The job must be
 // a function of its key alone (a file's bytes, say), so take() gives the same answer wherever the job
 // ran, and the analysis stays the same byte for byte whatever the worker managed. The Python analyzer
-// scans sources ahead (scan_ahead.hpp); the ELF cache reads the seeds' headers ahead (elf_cache.hpp).
+// scans sources ahead (scan_ahead.hpp); the ELF cache reads ahead every file added to the graph
+// (elf_cache.hpp).
 #pragma once
 
 #include <pthread.h>
