@@ -18,11 +18,11 @@
 #include <thread>
 
 #include "input/image/libarchive.hpp"
-#include "util/lazy_lib.hpp"
-#include "util/sonames.hpp"
 #include "raison/error.hpp"
+#include "util/lazy_lib.hpp"
 #include "util/printable.hpp"
 #include "util/sha256.hpp"
+#include "util/sonames.hpp"
 
 namespace raison {
 
