@@ -134,12 +134,17 @@ const std::unordered_set<std::string>* ModuleFinder::entries_of(Context& ctx, co
 
 const std::set<std::string>& ModuleFinder::names_in(Context& ctx, const std::string& dir) {
   static const std::set<std::string> kNone;
-  auto d = ctx.lookup(dir);
-  if (!d || !d->exists || d->stat.type != FileType::Directory) return kNone;
-  const Listing& l = listing(ctx, d->path);
-  if (!l.entries && reported_.insert(d->path).second)
-    ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, d->path, l.error);
-  return l.stems;
+  // Asked for every candidate name in every directory of a search: each directory is resolved once.
+  auto [it, added] = listing_of_dir_.try_emplace(dir, nullptr);
+  if (added) {
+    if (auto d = ctx.lookup(dir); d && d->exists && d->stat.type == FileType::Directory) {
+      const Listing& l = listing(ctx, d->path);
+      if (!l.entries && reported_.insert(d->path).second)
+        ctx.diagnose(Diagnostic::Severity::Error, Diagnostic::Code::Unreadable, d->path, l.error);
+      it->second = &l;
+    }
+  }
+  return it->second ? it->second->stems : kNone;
 }
 
 bool ModuleFinder::may_exist(Context& ctx, const Layout& layout, const std::vector<std::string>& dirs,

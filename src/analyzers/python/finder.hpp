@@ -68,7 +68,9 @@ class ModuleFinder {
   // ctx.lookup(), or in peek() the root's resolve() with its errors counted, not diagnosed.
   std::optional<Resolved> lookup(Context& ctx, const std::string& path);
 
-  std::unordered_map<std::string, Listing> listings_;  // by canonical path
+  std::unordered_map<std::string, Listing> listings_;  // by canonical path (nodes: references stay valid)
+  // names_in's directories as given, resolved once: their listing, null for none.
+  std::unordered_map<std::string, const Listing*> listing_of_dir_;
   std::set<std::string> reported_;                    // unlistable directories already diagnosed
   bool quiet_ = false;   // in peek()
   bool missed_ = false;  // peek() met a path it could not resolve: its answers are not kept
