@@ -35,3 +35,7 @@ class LazyLib {
 };
 
 }  // namespace raison
+
+// lib.function() of the function `f`, typed from its declaration in the library's header and looked up by
+// its own name: RAISON_LAZY_FUNCTION(lib, isal_inflate).
+#define RAISON_LAZY_FUNCTION(lib, f) (lib).function<decltype(&::f)>(#f)

@@ -31,13 +31,13 @@ struct Libcrypto {
 const Libcrypto& crypto() {
   static const Libcrypto table = [] {
     LazyLib lib(kLibcryptoSoname, "SHA-256 digests");
-    const EVP_MD* md = lib.function<decltype(&::EVP_MD_fetch)>("EVP_MD_fetch")(nullptr, "SHA256", nullptr);
-    if (md == nullptr) md = lib.function<decltype(&::EVP_sha256)>("EVP_sha256")();
-    return Libcrypto{.md_ctx_new = lib.function<decltype(&::EVP_MD_CTX_new)>("EVP_MD_CTX_new"),
-                     .md_ctx_free = lib.function<decltype(&::EVP_MD_CTX_free)>("EVP_MD_CTX_free"),
-                     .digest_init = lib.function<decltype(&::EVP_DigestInit_ex)>("EVP_DigestInit_ex"),
-                     .digest_update = lib.function<decltype(&::EVP_DigestUpdate)>("EVP_DigestUpdate"),
-                     .digest_final = lib.function<decltype(&::EVP_DigestFinal_ex)>("EVP_DigestFinal_ex"),
+    const EVP_MD* md = RAISON_LAZY_FUNCTION(lib, EVP_MD_fetch)(nullptr, "SHA256", nullptr);
+    if (md == nullptr) md = RAISON_LAZY_FUNCTION(lib, EVP_sha256)();
+    return Libcrypto{.md_ctx_new = RAISON_LAZY_FUNCTION(lib, EVP_MD_CTX_new),
+                     .md_ctx_free = RAISON_LAZY_FUNCTION(lib, EVP_MD_CTX_free),
+                     .digest_init = RAISON_LAZY_FUNCTION(lib, EVP_DigestInit_ex),
+                     .digest_update = RAISON_LAZY_FUNCTION(lib, EVP_DigestUpdate),
+                     .digest_final = RAISON_LAZY_FUNCTION(lib, EVP_DigestFinal_ex),
                      .sha256 = md};
   }();
   return table;

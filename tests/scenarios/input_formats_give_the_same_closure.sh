@@ -10,6 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 need_root  # the loader runs under chroot, and umoci unpacks with the image's owners only as root
 need_tool zstd
+need_tool xz
 need_tool umoci
 need_tool skopeo
 private_tmpdir
@@ -94,9 +95,12 @@ skopeo copy -q "oci:$T/oci:v1" "docker-archive:$T/image.tar:raison/layers:v1" 2>
 tar -C "$R" -cf "$T/root.tar" . || fail "cannot pack the root"
 gzip -c "$T/root.tar" >"$T/root.tar.gz"
 zstd -q -c "$T/root.tar" >"$T/root.tar.zst"
+xz -c "$T/root.tar" >"$T/root.tar.xz"
+xz --format=lzma -c "$T/root.tar" >"$T/root.tar.lzma"
+xz --format=lzma -c "$T/image.tar" >"$T/image.tar.lzma"  # `docker save | lzma`: decompressed whole first
 
 want_root=$(tree_meta "$R"); want_image=$(tree_meta "$U")
-for input in "$R" "$T/root.tar" "$T/root.tar.gz" "$T/root.tar.zst"; do
+for input in "$R" "$T/root.tar" "$T/root.tar.gz" "$T/root.tar.zst" "$T/root.tar.xz" "$T/root.tar.lzma"; do
   expect_loader "$input" "$R"
   [ "$input" = "$R" ] || expect_tree "$input" "$want_root"
 done
@@ -115,7 +119,7 @@ why_and_cost() {
   jq -cS 'del(.source)' "$T/out"
 }
 want_why=$(why_and_cost "$U")
-for input in "oci:$T/oci:v1" "docker-archive:$T/image.tar" "$T/image.tar"; do
+for input in "oci:$T/oci:v1" "docker-archive:$T/image.tar" "$T/image.tar" "$T/image.tar.lzma"; do
   expect_loader "$input" "$U"
   expect_tree "$input" "$want_image"
   assert_eq "$want_why" "$(why_and_cost "$input")" "why and cost of $input as of the tree umoci unpacks"

@@ -34,10 +34,7 @@ constexpr int kMaxMemberLinks = 8;
 
 ArchivePtr open_outer(const std::string& file) {
   ArchivePtr a(la().archive_read_new());
-  la().archive_read_support_filter_gzip(a.get());
-  la().archive_read_support_filter_zstd(a.get());
-  la().archive_read_support_filter_xz(a.get());
-  la().archive_read_support_filter_bzip2(a.get());
+  read_compressed(a.get());
   la().archive_read_support_format_tar(a.get());
   if (la().archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK)
     throw Error(std::string("not a tar: ") + archive_message(a.get()));
@@ -171,10 +168,7 @@ class OuterTar {
     struct stat st;
     if (::stat(file.c_str(), &st) != 0) throw_errno(file);
     ArchivePtr raw(la().archive_read_new());
-    la().archive_read_support_filter_gzip(raw.get());
-    la().archive_read_support_filter_zstd(raw.get());
-    la().archive_read_support_filter_xz(raw.get());
-    la().archive_read_support_filter_bzip2(raw.get());
+    read_compressed(raw.get());
     la().archive_read_support_format_raw(raw.get());
     archive_entry* e;
     if (la().archive_read_open_filename(raw.get(), file.c_str(), 1 << 16) != ARCHIVE_OK ||

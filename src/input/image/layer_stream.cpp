@@ -39,9 +39,9 @@ struct Isal {
 const Isal& isal() {
   static const Isal table = [] {
     LazyLib lib(kIsalSoname, "gzip layers");
-    return Isal{.inflate_init = lib.function<decltype(&::isal_inflate_init)>("isal_inflate_init"),
-                .inflate_reset = lib.function<decltype(&::isal_inflate_reset)>("isal_inflate_reset"),
-                .inflate = lib.function<decltype(&::isal_inflate)>("isal_inflate")};
+    return Isal{.inflate_init = RAISON_LAZY_FUNCTION(lib, isal_inflate_init),
+                .inflate_reset = RAISON_LAZY_FUNCTION(lib, isal_inflate_reset),
+                .inflate = RAISON_LAZY_FUNCTION(lib, isal_inflate)};
   }();
   return table;
 }
@@ -348,11 +348,7 @@ LayerDigests stream_layer(ByteSource& src, std::uint32_t index, const ImageOpenO
   int r;
   if (!p.gzip) {
     raw.reset(la().archive_read_new());
-    la().archive_read_support_filter_gzip(raw.get());
-    la().archive_read_support_filter_zstd(raw.get());
-    la().archive_read_support_filter_xz(raw.get());
-    la().archive_read_support_filter_lzma(raw.get());
-    la().archive_read_support_filter_bzip2(raw.get());
+    read_compressed(raw.get());
     la().archive_read_support_format_raw(raw.get());
     p.raw = raw.get();
     r = la().archive_read_open(raw.get(), &p, nullptr, read_stored, nullptr);

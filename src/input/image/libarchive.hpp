@@ -79,6 +79,10 @@ struct Libarchive {
 // needed for, dlerror's cause) when it cannot be loaded; the next call tries again.
 const Libarchive& la();
 
+// Asks reader `a` to undo the compressions raison reads, whatever format follows: gzip, zstd, xz, lzma
+// and bzip2 (layers, and the archives `docker save` output is kept in).
+void read_compressed(archive* a);
+
 struct ArchiveFree {
   void operator()(archive* a) const { la().archive_read_free(a); }
 };
